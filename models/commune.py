@@ -1,0 +1,57 @@
+from datetime import datetime
+
+from sqlalchemy import BigInteger, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import utcnow
+
+
+class Commune(SQLModel, table=True):
+    """A commune-level government (UBND xã / phường / đặc khu): the tenant."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=5, unique=True, index=True)  # official 5 digits, "07060"
+    name: str = Field(max_length=120)  # official name with its type, "Xã Thống Nhất"
+    division_type: str = Field(max_length=20)  # "xã", "phường", "đặc khu"
+    province_code: int
+    province_name: str = Field(max_length=120)
+    address: str | None = Field(default=None, max_length=500)
+    reception_schedule: str | None = Field(default=None, max_length=500)
+    staff_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CommunePopulation(SQLModel, table=True):
+    """Population (and households) of a commune for a year: reports use the report year's."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    year: int
+    population: int | None = None
+    households: int | None = None
+
+
+class Village(SQLModel, table=True):
+    """Thôn, tổ dân phố."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    name: str = Field(max_length=120)
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    """Lĩnh vực. Default categories carry a slug so their names can be translated."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    slug: str = Field(max_length=40)
+    name: str = Field(max_length=120)
+    position: int = 0
+    active: bool = True

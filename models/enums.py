@@ -1,0 +1,114 @@
+"""Enumerations shared by the models, the services and the reports.
+
+Values are the stable strings stored in the database and used in exports; what people
+see is translated in the locale files.
+"""
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    REPORT = "report"  # phản ánh
+    PROPOSAL = "proposal"  # kiến nghị
+    QUESTION = "question"  # hỏi đáp
+    COMPLAINT = "complaint"  # khiếu nại
+    DENUNCIATION = "denunciation"  # tố cáo
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    WEB = "web"
+    PORTAL = "portal"
+    FACEBOOK = "facebook"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    MAILBOX = "mailbox"
+    OTHER = "other"
+
+    @property
+    def is_digital(self) -> bool:
+        return self in DIGITAL_CHANNELS
+
+
+DIGITAL_CHANNELS = frozenset(
+    {Channel.TELEGRAM, Channel.ZALO, Channel.WEB, Channel.PORTAL, Channel.FACEBOOK, Channel.EMAIL}
+)
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    FORWARDED = "forwarded"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset({TicketStatus.NEW, TicketStatus.ACKNOWLEDGED})
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class ActorType(StrEnum):
+    RESIDENT = "resident"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    ACKNOWLEDGED = "acknowledged"
+    ASSIGNED = "assigned"
+    REPLIED = "replied"
+    RESOLVED = "resolved"
+    FORWARDED = "forwarded"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+    REOPENED = "reopened"
+    EXTENDED = "extended"
+    RECLASSIFIED = "reclassified"
+    DEADLINE_CHANGED = "deadline_changed"
+    NOTE = "note"
+    INFO_ADDED = "info_added"
+    RATED = "rated"
+    PHONE_VIEWED = "phone_viewed"
+    REDACTED = "redacted"
+
+
+class AttachmentKind(StrEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+    VOICE = "voice"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+
+
+class NotificationKind(StrEnum):
+    """What an outbox message says; the channel adapter renders it when sending."""
+
+    RECEIPT = "receipt"
+    STAFF_CARD = "staff_card"
+
+
+class RecipientKind(StrEnum):
+    RESIDENT = "resident"
+    STAFF = "staff"
+    STAFF_GROUP = "staff_group"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # permanently: the recipient blocked the bot, or parked after retries

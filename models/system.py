@@ -1,0 +1,57 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index
+from sqlmodel import Field, SQLModel
+
+from models.base import enum_type, utcnow
+from models.enums import DeliveryStatus, NotificationKind, RecipientKind
+
+
+class Notification(SQLModel, table=True):
+    """The outbox: written in the same transaction as the change it announces.
+
+    It names what happened (kind, ticket) and to whom; the channel adapter renders the
+    words in the recipient's language when it sends.
+    """
+
+    __table_args__ = (Index("ix_notification_pending", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: NotificationKind = Field(sa_type=enum_type(NotificationKind))
+    commune_id: int = Field(foreign_key="commune.id")
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    recipient_kind: RecipientKind = Field(sa_type=enum_type(RecipientKind))
+    recipient_id: int | None = None  # resident.id / staff.id; none for the staff group
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.PENDING, sa_type=enum_type(DeliveryStatus)
+    )
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Actions outside a ticket's history (binding a group, refused attempts)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    commune_id: int | None = Field(default=None, foreign_key="commune.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    actor_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
+    action: str = Field(max_length=64)
+    allowed: bool
+    detail: str | None = None
+
+
+class ConversationState(SQLModel, table=True):
+    """aiogram FSM state kept in the database, so a restart forgets no half-filed case."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    state: str | None = Field(default=None, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = Field(default_factory=utcnow)
