@@ -1,0 +1,44 @@
+"""Ticket codes: PA<yy>-<nnnn>, numbered per commune per local year of receipt."""
+
+import re
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import TicketSequence
+from services.errors import InvalidTicketCode
+
+_CODE = re.compile(r"^PA\s*(\d{2})\s*[-–—]?\s*(\d{1,9})$")
+
+
+def format_code(year: int, seq: int) -> str:
+    return f"PA{year % 100:02d}-{seq:04d}"
+
+
+def parse_code(raw: str) -> str:
+    """Accepts what people type ("pa24-42", "PA24 0042") and returns the canonical code."""
+    match = _CODE.match(raw.strip().upper())
+    if not match:
+        raise InvalidTicketCode(raw)
+    return f"PA{match.group(1)}-{int(match.group(2)):04d}"
+
+
+async def next_sequence(session: AsyncSession, commune_id: int, year: int) -> int:
+    """Atomic on both databases: the row update takes a lock until the transaction ends."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    sequences = TicketSequence.__table__  # type: ignore[attr-defined]
+    await session.exec(
+        insert(sequences)
+        .values(commune_id=commune_id, year=year, last_seq=0)
+        .on_conflict_do_nothing()
+    )
+    result = await session.exec(
+        update(sequences)
+        .where(sequences.c.commune_id == commune_id, sequences.c.year == year)
+        .values(last_seq=sequences.c.last_seq + 1)
+        .returning(sequences.c.last_seq)
+    )
+    return int(result.scalar_one())

@@ -1,0 +1,115 @@
+"""Database URLs, engines and sessions for SQLite (embedded) and PostgreSQL (production)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import create_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
+        raise DatabaseUrlError(f"DATABASE_URL is not a valid URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        parsed = parsed.set(drivername="postgresql")
+    elif backend not in ("sqlite", "postgresql"):
+        raise DatabaseUrlError(
+            f"DATABASE_URL must start with sqlite:/// or postgresql:// (got {backend}://)"
+        )
+    return parsed
+
+
+def async_url(url: str) -> URL:
+    """The same database with the async driver this project uses."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def sync_url(url: str) -> URL:
+    """The same database with a blocking driver, for migrations run before the event loop."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(drivername="sqlite")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def is_sqlite(url: str | URL) -> bool:
+    parsed = url if isinstance(url, URL) else _parse(url)
+    return parsed.get_backend_name() == "sqlite"
+
+
+def ensure_sqlite_directory(url: URL) -> None:
+    if is_sqlite(url) and url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(sync_engine: Engine) -> None:
+    """WAL + busy timeout so the CLI can work while the bot runs; BEGIN IMMEDIATE so a
+    transaction that reads and then writes waits for the lock instead of failing."""
+
+    @event.listens_for(sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_sync_engine(url: str) -> Engine:
+    parsed = sync_url(url)
+    ensure_sqlite_directory(parsed)
+    engine = create_engine(parsed)
+    if is_sqlite(parsed):
+        _configure_sqlite(engine)
+    return engine
+
+
+def create_engine_for(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    parsed = async_url(url)
+    ensure_sqlite_directory(parsed)
+    if is_sqlite(parsed):
+        engine = create_async_engine(parsed)
+        _configure_sqlite(engine.sync_engine)
+    else:
+        engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def session_scope(
+    factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session whose uncommitted work is rolled back on exit; services commit."""
+    async with factory() as session:
+        try:
+            yield session
+        finally:
+            await session.rollback()

@@ -1,0 +1,41 @@
+"""Domain errors. Channels turn them into polite messages; their args are for logs."""
+
+
+class DomainError(Exception):
+    """Base class: a request that cannot be carried out; nothing was changed."""
+
+
+class CommuneNotFound(DomainError):
+    pass
+
+
+class InvalidCommuneCode(DomainError):
+    pass
+
+
+class CommuneExists(DomainError):
+    pass
+
+
+class VillageExists(DomainError):
+    pass
+
+
+class StaffExists(DomainError):
+    pass
+
+
+class TicketNotFound(DomainError):
+    pass
+
+
+class InvalidTicketCode(DomainError):
+    pass
+
+
+class NotAuthorized(DomainError):
+    pass
+
+
+class InvalidInput(DomainError):
+    pass

@@ -1,0 +1,145 @@
+"""Staff membership and authorisation: always decided from the database."""
+
+from collections.abc import Collection, Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import AuditEntry, Commune, Role, Staff
+from services.errors import InvalidInput, NotAuthorized, StaffExists
+from services.text import nfc
+
+LEADING_ROLES = frozenset({Role.LEADER, Role.ADMIN})
+
+
+async def add_staff(
+    session: AsyncSession,
+    commune: Commune,
+    *,
+    telegram_id: int,
+    role: Role,
+    name: str,
+    title: str | None = None,
+) -> Staff:
+    clean_name = nfc(" ".join(name.split()))
+    if not clean_name:
+        raise InvalidInput("a staff member needs a name")
+    if telegram_id <= 0:
+        raise InvalidInput("a Telegram user id is a positive number")
+    existing = (
+        await session.exec(
+            select(Staff).where(Staff.commune_id == commune.id, Staff.telegram_id == telegram_id)
+        )
+    ).first()
+    if existing is not None and existing.active:
+        raise StaffExists(existing.name)
+    assert commune.id is not None
+    staff = existing or Staff(
+        commune_id=commune.id, telegram_id=telegram_id, name=clean_name, role=role
+    )
+    staff.name, staff.role, staff.title, staff.active = clean_name, role, title, True
+    session.add(staff)
+    await session.commit()
+    return staff
+
+
+async def memberships(session: AsyncSession, telegram_id: int) -> Sequence[Staff]:
+    return (
+        await session.exec(
+            select(Staff)
+            .where(Staff.telegram_id == telegram_id, col(Staff.active).is_(True))
+            .order_by(col(Staff.commune_id))
+        )
+    ).all()
+
+
+async def authorize(
+    session: AsyncSession,
+    telegram_id: int,
+    commune_id: int,
+    roles: Collection[Role],
+    *,
+    action: str,
+) -> Staff:
+    """The active staff member of this commune with one of these roles, or NotAuthorized.
+
+    A refusal is recorded and committed at once: the caller changes nothing after it."""
+    staff = (
+        await session.exec(
+            select(Staff).where(
+                Staff.telegram_id == telegram_id,
+                Staff.commune_id == commune_id,
+                col(Staff.active).is_(True),
+            )
+        )
+    ).first()
+    if staff is None or staff.role not in roles:
+        session.add(
+            AuditEntry(
+                commune_id=commune_id,
+                staff_id=staff.id if staff else None,
+                actor_telegram_id=telegram_id,
+                action=action,
+                allowed=False,
+            )
+        )
+        await session.commit()
+        raise NotAuthorized(action)
+    return staff
+
+
+async def record_refusal(
+    session: AsyncSession, telegram_id: int, action: str, detail: str | None = None
+) -> None:
+    session.add(
+        AuditEntry(actor_telegram_id=telegram_id, action=action, allowed=False, detail=detail)
+    )
+    await session.commit()
+
+
+async def bind_staff_chat(
+    session: AsyncSession, staff: Staff, commune: Commune, chat_id: int
+) -> Commune:
+    commune.staff_chat_id = chat_id
+    session.add(commune)
+    session.add(
+        AuditEntry(
+            commune_id=commune.id,
+            staff_id=staff.id,
+            actor_telegram_id=staff.telegram_id,
+            action="bind_staff_chat",
+            allowed=True,
+            detail=str(chat_id),
+        )
+    )
+    await session.commit()
+    return commune
+
+
+async def communes_by_staff_chat(session: AsyncSession, chat_id: int) -> Sequence[Commune]:
+    return (await session.exec(select(Commune).where(Commune.staff_chat_id == chat_id))).all()
+
+
+async def move_staff_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A group upgraded to a supergroup has a new id; the communes bound to it follow."""
+    for commune in await communes_by_staff_chat(session, old_chat_id):
+        commune.staff_chat_id = new_chat_id
+        session.add(commune)
+        session.add(
+            AuditEntry(
+                commune_id=commune.id,
+                action="staff_chat_migrated",
+                allowed=True,
+                detail=f"{old_chat_id} -> {new_chat_id}",
+            )
+        )
+
+
+async def list_staff(session: AsyncSession, commune: Commune) -> Sequence[Staff]:
+    return (
+        await session.exec(
+            select(Staff)
+            .where(Staff.commune_id == commune.id, col(Staff.active).is_(True))
+            .order_by(col(Staff.role), col(Staff.name))
+        )
+    ).all()

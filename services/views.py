@@ -1,0 +1,110 @@
+"""Read models: everything a channel needs to show a ticket, loaded in a few queries."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import (
+    ActorType,
+    Attachment,
+    Category,
+    Channel,
+    Commune,
+    EventKind,
+    Kind,
+    Resident,
+    Staff,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    Village,
+)
+from services.errors import TicketNotFound
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    code: str
+    commune: Commune
+    kind: Kind
+    channel: Channel
+    status: TicketStatus
+    category_slug: str | None
+    category_name: str | None
+    village_name: str | None
+    text: str
+    received_at: datetime
+    ack_due_at: datetime
+    resolve_due_at: datetime
+    deadline_rule: str
+    latitude: float | None
+    longitude: float | None
+    resident_name: str | None
+    has_phone: bool
+    assignee_name: str | None
+    attachments: Sequence[Attachment]
+
+
+async def load_ticket_view(session: AsyncSession, ticket_id: int) -> TicketView:
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise TicketNotFound(str(ticket_id))
+    commune = await session.get(Commune, ticket.commune_id)
+    assert commune is not None
+    category = await session.get(Category, ticket.category_id) if ticket.category_id else None
+    village = await session.get(Village, ticket.village_id) if ticket.village_id else None
+    resident = await session.get(Resident, ticket.resident_id) if ticket.resident_id else None
+    assignee = await session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
+    attachments = (
+        await session.exec(
+            select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(col(Attachment.id))
+        )
+    ).all()
+    assert ticket.id is not None
+    return TicketView(
+        id=ticket.id,
+        code=ticket.code,
+        commune=commune,
+        kind=ticket.kind,
+        channel=ticket.channel,
+        status=ticket.status,
+        category_slug=category.slug if category else None,
+        category_name=category.name if category else None,
+        village_name=village.name if village else None,
+        text=ticket.text,
+        received_at=ticket.received_at,
+        ack_due_at=ticket.ack_due_at,
+        resolve_due_at=ticket.resolve_due_at,
+        deadline_rule=ticket.deadline_rule,
+        latitude=ticket.latitude,
+        longitude=ticket.longitude,
+        resident_name=resident.full_name if resident else None,
+        has_phone=bool(ticket.contact_phone or (resident and resident.phone)),
+        assignee_name=assignee.name if assignee else None,
+        attachments=attachments,
+    )
+
+
+async def reveal_phone(
+    session: AsyncSession, ticket: Ticket, staff: Staff, *, at: datetime
+) -> str | None:
+    """A staff member of the ticket's commune asked for the phone: logged as an event."""
+    resident = await session.get(Resident, ticket.resident_id) if ticket.resident_id else None
+    phone = ticket.contact_phone or (resident.phone if resident else None)
+    assert ticket.id is not None
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=at,
+            kind=EventKind.PHONE_VIEWED,
+            actor_type=ActorType.STAFF,
+            actor_staff_id=staff.id,
+            data={"found": phone is not None},
+        )
+    )
+    await session.commit()
+    return phone
