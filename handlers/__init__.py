@@ -1,0 +1,15 @@
+"""aiogram routers: thin adapters that parse, call a service and reply."""
+
+from aiogram import Router
+
+from handlers import errors, staff
+from handlers.resident import build_router as build_resident_router
+from handlers.resident.fallback import stale_button
+
+
+def build_root_router() -> Router:
+    root = Router(name="root")
+    stale = Router(name="stale_buttons")
+    stale.callback_query.register(stale_button)  # last: a button nobody handles any more
+    root.include_routers(errors.router, staff.router, build_resident_router(), stale)
+    return root

@@ -1,0 +1,128 @@
+"""Builds the bot from settings and runs it; no side effects at import time."""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.context import AppContext
+from bot.fsm_storage import DatabaseStorage
+from bot.i18n import ResidentLocaleMiddleware, build_i18n
+from bot.middlewares import DbSessionMiddleware, ResidentMiddleware
+from bot.outbox import Outbox
+from handlers import build_root_router
+from services.calendar import WorkingCalendar
+from services.clock import Clock, SystemClock
+from services.db import create_engine_for, session_factory
+from services.deadlines import DeadlinePolicy
+
+log = logging.getLogger(__name__)
+
+
+def build_context(
+    settings: Settings, engine: AsyncEngine, clock: Clock | None = None
+) -> AppContext:
+    return AppContext(
+        settings=settings,
+        sessions=session_factory(engine),
+        policy=DeadlinePolicy(WorkingCalendar(), settings.tz),
+        clock=clock or SystemClock(),
+    )
+
+
+def build_bot(settings: Settings) -> Bot:
+    token = settings.require_token()
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+        if settings.bot_api_url
+        else AiohttpSession()
+    )
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+
+
+def build_dispatcher(
+    ctx: AppContext,
+    outbox: Outbox,
+    i18n: I18n,
+    isolation: BaseEventIsolation | None = None,
+) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=DatabaseStorage(ctx.sessions),
+        events_isolation=isolation or SimpleEventIsolation(),
+        ctx=ctx,
+    )
+    dispatcher.update.outer_middleware(DbSessionMiddleware(ctx, outbox))
+    dispatcher.update.outer_middleware(ResidentMiddleware())
+    ResidentLocaleMiddleware(i18n).setup(dispatcher)
+    dispatcher.include_router(build_root_router())
+    return dispatcher
+
+
+def resident_commands() -> list[BotCommand]:
+    return [
+        BotCommand(command="start", description=_("Start, and what we keep about you")),
+        BotCommand(command="new", description=_("Send feedback")),
+        BotCommand(command="mine", description=_("My cases")),
+        BotCommand(command="status", description=_("One case by its code")),
+        BotCommand(command="help", description=_("How to use this bot")),
+        BotCommand(command="cancel", description=_("Stop what you are doing")),
+        BotCommand(command="language", description=_("Tiếng Việt / English")),
+    ]
+
+
+async def register_commands(bot: Bot, i18n: I18n) -> None:
+    scope = BotCommandScopeAllPrivateChats()
+    with i18n.context():
+        for language in ("vi", "en"):
+            with i18n.use_locale(language):
+                await bot.set_my_commands(resident_commands(), scope=scope, language_code=language)
+        with i18n.use_locale("vi"):  # everyone else sees Vietnamese
+            await bot.set_my_commands(resident_commands(), scope=scope)
+
+
+@dataclass
+class BotApp:
+    bot: Bot
+    dispatcher: Dispatcher
+    outbox: Outbox
+    ctx: AppContext
+    engine: AsyncEngine
+    i18n: I18n
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock | None = None) -> "BotApp":
+        engine = create_engine_for(settings.database_url)
+        ctx = build_context(settings, engine, clock)
+        bot = build_bot(settings)
+        i18n = build_i18n()
+        outbox = Outbox(bot, ctx, i18n)
+        return cls(bot, build_dispatcher(ctx, outbox, i18n), outbox, ctx, engine, i18n)
+
+    async def run_polling(self, *, handle_signals: bool = True) -> None:
+        outbox_task = asyncio.create_task(self.outbox.run(), name="outbox")
+        try:
+            await register_commands(self.bot, self.i18n)
+            await self.dispatcher.start_polling(
+                self.bot,
+                handle_signals=handle_signals,
+                allowed_updates=self.dispatcher.resolve_used_update_types(),
+            )
+        finally:
+            self.outbox.stop()
+            await outbox_task
+            await self.bot.session.close()
+            await self.engine.dispose()
+
+    async def stop(self) -> None:
+        await self.dispatcher.stop_polling()

@@ -1,0 +1,89 @@
+"""Turns an outbox notification into the Telegram messages that carry it."""
+
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.callbacks import PhoneReveal
+from bot.formatting import TELEGRAM_TEXT_LIMIT, escape, split_text, utf16_len
+from bot.render import receipt_text, staff_card_text
+from models import AttachmentKind, Notification, NotificationKind
+from services.views import TicketView, load_ticket_view
+
+
+@dataclass
+class Outgoing:
+    method: str  # text, photo, album, video, voice, audio, document, location
+    params: dict[str, Any] = field(default_factory=dict)
+    reply_to_first: bool = False  # thread it under the first message of the notification
+
+
+def _card_keyboard(view: TicketView) -> InlineKeyboardMarkup | None:
+    if not view.has_phone:
+        return None
+    button = InlineKeyboardButton(
+        text=_("📞 Phone number (private)"), callback_data=PhoneReveal(ticket_id=view.id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def text_messages(header: str, body: str, markup: InlineKeyboardMarkup | None) -> list[Outgoing]:
+    """Header (HTML) then the user's words (escaped), split rather than truncated."""
+    budget = TELEGRAM_TEXT_LIMIT - utf16_len(header) - 2
+    chunks = split_text(body, max(budget, 500)) if body else []
+    first = header if not chunks else f"{header}\n\n{escape(chunks[0])}"
+    if chunks and utf16_len(first) > TELEGRAM_TEXT_LIMIT:  # header too long to share
+        first, rest = header, chunks
+    else:
+        rest = chunks[1:]
+    messages = [Outgoing("text", {"text": first, "reply_markup": markup})]
+    for chunk in rest:
+        for piece in split_text(chunk):
+            messages.append(Outgoing("text", {"text": escape(piece)}, reply_to_first=True))
+    return messages
+
+
+def _media_messages(view: TicketView) -> list[Outgoing]:
+    messages: list[Outgoing] = []
+    visual = [a for a in view.attachments if a.kind in (AttachmentKind.PHOTO, AttachmentKind.VIDEO)]
+    for start in range(0, len(visual), 10):
+        batch = visual[start : start + 10]
+        if len(batch) == 1:
+            item = batch[0]
+            messages.append(
+                Outgoing(item.kind.value, {item.kind.value: item.file_ref}, reply_to_first=True)
+            )
+        else:
+            media = [{"type": a.kind.value, "media": a.file_ref} for a in batch]
+            messages.append(Outgoing("album", {"media": media}, reply_to_first=True))
+    for item in view.attachments:
+        if item.kind not in (AttachmentKind.PHOTO, AttachmentKind.VIDEO):
+            messages.append(
+                Outgoing(item.kind.value, {item.kind.value: item.file_ref}, reply_to_first=True)
+            )
+    if view.latitude is not None and view.longitude is not None:
+        messages.append(
+            Outgoing(
+                "location",
+                {"latitude": view.latitude, "longitude": view.longitude},
+                reply_to_first=True,
+            )
+        )
+    return messages
+
+
+async def compose(
+    session: AsyncSession, notification: Notification, tz: ZoneInfo
+) -> list[Outgoing]:
+    assert notification.ticket_id is not None
+    view = await load_ticket_view(session, notification.ticket_id)
+    if notification.kind is NotificationKind.RECEIPT:
+        return [Outgoing("text", {"text": receipt_text(view, tz)})]
+    if notification.kind is NotificationKind.STAFF_CARD:
+        card = text_messages(staff_card_text(view, tz), view.text, _card_keyboard(view))
+        return card + _media_messages(view)
+    raise ValueError(f"no composer for {notification.kind}")

@@ -1,0 +1,70 @@
+"""Settings from the environment and `.env`. Secrets never appear in their repr."""
+
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+DEFAULT_DATABASE_URL = "sqlite:///data/homthuso.db"
+
+
+class ConfigError(Exception):
+    """A setting that stops the program; the message is one line saying what to do."""
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+    return name
+
+
+def _check_database_url(url: str) -> str:
+    from services.db import DatabaseUrlError, async_url
+
+    try:
+        async_url(url)
+    except DatabaseUrlError as exc:
+        raise ValueError(str(exc)) from exc
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: Annotated[str, AfterValidator(_check_database_url)] = DEFAULT_DATABASE_URL
+    bot_api_url: str | None = Field(default=None, description="self-hosted Bot API server")
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "BOT_TOKEN is not set: put BOT_TOKEN=<the token from @BotFather> in .env "
+                "(see README) and run again."
+            )
+        token = self.bot_token.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError(
+                "BOT_TOKEN does not look like a Telegram bot token (digits, a colon, then "
+                "letters): copy it again from @BotFather into .env."
+            )
+        return token
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        first = exc.errors()[0] if hasattr(exc, "errors") else {"loc": (), "msg": str(exc)}
+        field = ".".join(str(p) for p in first["loc"]).upper() or "settings"
+        raise ConfigError(f"{field} in .env or the environment: {first['msg']}") from exc

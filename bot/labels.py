@@ -1,0 +1,50 @@
+"""Names of enum values and default categories, in the current locale."""
+
+from aiogram.utils.i18n import gettext as _
+
+from models import Kind, TicketStatus
+
+
+def kind_label(kind: Kind) -> str:
+    return {
+        Kind.REPORT: _("Report"),
+        Kind.PROPOSAL: _("Proposal"),
+        Kind.QUESTION: _("Question"),
+        Kind.COMPLAINT: _("Complaint"),
+        Kind.DENUNCIATION: _("Denunciation"),
+    }[kind]
+
+
+def status_label(status: TicketStatus) -> str:
+    return {
+        TicketStatus.NEW: _("Received, waiting to be accepted"),
+        TicketStatus.ACKNOWLEDGED: _("Accepted, being handled"),
+        TicketStatus.RESOLVED: _("Answered"),
+        TicketStatus.FORWARDED: _("Forwarded to the competent body"),
+        TicketStatus.REJECTED: _("Not accepted for handling"),
+        TicketStatus.MERGED: _("Merged with another case"),
+        TicketStatus.WITHDRAWN: _("Withdrawn"),
+    }[status]
+
+
+def category_label(slug: str | None, stored_name: str | None) -> str:
+    """Default categories are translated; a commune's own keep the name it gave them."""
+    names = {
+        "dat_dai": _("Land"),
+        "xay_dung": _("Construction"),
+        "moi_truong": _("Environment"),
+        "giao_thong": _("Transport"),
+        "an_ninh_trat_tu": _("Public order and security"),
+        "thu_tuc_hanh_chinh": _("Administrative procedures"),
+        "chinh_sach_xa_hoi": _("Social policy"),
+        "khac": _("Other"),
+    }
+    if slug in names:
+        return names[slug]
+    return stored_name or _("Other")
+
+
+def rule_label(rule: str) -> str:
+    return {
+        "default": _("10 working days, Law on Citizen Reception 2013, Article 28"),
+    }.get(rule, rule)

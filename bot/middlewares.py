@@ -1,0 +1,70 @@
+"""Per-update plumbing: one database session, the resident, the outbox wake-up."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update, User
+
+from bot.context import AppContext
+from bot.fsm_storage import current_session
+from bot.outbox import Outbox
+from services import residents
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """One session per update, committed when the handler succeeds (services commit their
+    own work; this also commits the conversation state), rolled back when it fails."""
+
+    def __init__(self, ctx: AppContext, outbox: Outbox) -> None:
+        self.ctx = ctx
+        self.outbox = outbox
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        async with self.ctx.sessions() as session:
+            token = current_session.set(session)
+            data["session"] = session
+            try:
+                result = await handler(event, data)
+                await session.commit()
+                return result
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                current_session.reset(token)
+                self.outbox.wake()
+
+
+def _private_user(update: Update) -> User | None:
+    if update.message is not None and update.message.chat.type == "private":
+        return update.message.from_user
+    query = update.callback_query
+    if query is not None and query.message is not None and query.message.chat.type == "private":
+        return query.from_user
+    return None
+
+
+class ResidentMiddleware(BaseMiddleware):
+    """Anyone who talks to the bot in private is a resident (staff are residents too)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user = _private_user(event) if isinstance(event, Update) else None
+        if user is not None and not user.is_bot:
+            data["resident"] = await residents.get_or_create_by_telegram(
+                data["session"],
+                user.id,
+                full_name=user.full_name,
+                username=user.username,
+            )
+        return await handler(event, data)

@@ -1,0 +1,76 @@
+"""Words the resident and the staff group see about a ticket (current locale)."""
+
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.formatting import escape, local_day, local_time
+from bot.labels import category_label, kind_label, rule_label, status_label
+from services.views import TicketView
+
+
+def _category(view: TicketView) -> str:
+    return category_label(view.category_slug, view.category_name)
+
+
+def receipt_text(view: TicketView, tz: ZoneInfo) -> str:
+    lines = [
+        _("✅ {commune} has received your case.").format(commune=escape(commune_office(view))),
+        "",
+        _("Reference code: <b>{code}</b>").format(code=view.code),
+        _("Kind: {kind} · Field: {category}").format(
+            kind=kind_label(view.kind), category=escape(_category(view))
+        ),
+        _("Received: {time}").format(time=local_time(view.received_at, tz)),
+        _("Acknowledgement due: {day}").format(day=local_day(view.ack_due_at, tz)),
+        _("Answer due: <b>{day}</b>").format(day=local_day(view.resolve_due_at, tz)),
+        _("({rule})").format(rule=rule_label(view.deadline_rule)),
+        "",
+        _("You will get a message here when your case moves. To check it: /status {code}").format(
+            code=view.code
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def staff_card_text(view: TicketView, tz: ZoneInfo) -> str:
+    media = []
+    if view.attachments:
+        media.append(_("📎 {count} file(s)").format(count=len(view.attachments)))
+    if view.latitude is not None:
+        media.append(_("📍 location below"))
+    lines = [
+        _("🆕 <b>{code}</b> · {kind} · {category}").format(
+            code=view.code, kind=kind_label(view.kind), category=escape(_category(view))
+        ),
+        _("Status: {status}").format(status=status_label(view.status)),
+        _("From: {name}").format(name=escape(view.resident_name or _("(no name)"))),
+    ]
+    if view.village_name:
+        lines.append(_("Village: {village}").format(village=escape(view.village_name)))
+    lines += [
+        _("Received: {time}").format(time=local_time(view.received_at, tz)),
+        _("Acknowledge by: {day}").format(day=local_day(view.ack_due_at, tz)),
+        _("Answer by: <b>{day}</b> ({rule})").format(
+            day=local_day(view.resolve_due_at, tz), rule=rule_label(view.deadline_rule)
+        ),
+    ]
+    if media:
+        lines.append(" · ".join(media))
+    return "\n".join(lines)
+
+
+def status_text(view: TicketView, tz: ZoneInfo) -> str:
+    lines = [
+        _("<b>{code}</b> · {kind} · {category}").format(
+            code=view.code, kind=kind_label(view.kind), category=escape(_category(view))
+        ),
+        _("Status: {status}").format(status=status_label(view.status)),
+        _("Received: {time}").format(time=local_time(view.received_at, tz)),
+        _("Answer due: {day}").format(day=local_day(view.resolve_due_at, tz)),
+    ]
+    return "\n".join(lines)
+
+
+def commune_office(view: TicketView) -> str:
+    return _("People's Committee of {commune}").format(commune=view.commune.name)

@@ -1,0 +1,16 @@
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Filing(StatesGroup):
+    kind = State()
+    category = State()
+    description = State()
+    attachments = State()
+    location = State()
+    village = State()
+    phone = State()
+    review = State()
+
+
+class ChoosingCommune(StatesGroup):
+    search = State()

@@ -1,0 +1,28 @@
+"""One place where failures become polite replies; the details go to the log."""
+
+import logging
+
+from aiogram import Router
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import gettext as _
+
+router = Router(name="errors")
+log = logging.getLogger(__name__)
+
+
+@router.errors()
+async def on_error(event: ErrorEvent) -> None:
+    log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+    text = _(
+        "Sorry, something went wrong on our side. Nothing you sent is lost; "
+        "please try again in a minute."
+    )
+    try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer(text[:200], show_alert=True)
+        elif event.update.message is not None:
+            await event.update.message.answer(text)
+    except Exception:  # the reply itself failed (Telegram down): the log has it
+        log.warning(
+            "could not tell the user about the failure of update %s", event.update.update_id
+        )

@@ -1,0 +1,27 @@
+from aiogram import F, Router
+
+from handlers.resident import (
+    commune_choice,
+    fallback,
+    filing,
+    filing_input,
+    lookup,
+    quick,
+    start,
+)
+
+
+def build_router() -> Router:
+    router = Router(name="resident")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+    router.include_routers(
+        start.router,
+        commune_choice.router,
+        filing.router,
+        filing_input.router,
+        lookup.router,
+        quick.router,
+        fallback.router,
+    )
+    return router

@@ -1,0 +1,129 @@
+"""Free text sent outside any flow is never lost: one tap files it as a case."""
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import keyboards
+from bot.callbacks import QuickFile
+from bot.context import AppContext
+from handlers.resident import filing
+from handlers.resident.commune_choice import ask_commune, resident_commune
+from handlers.resident.drafts import attachment_of, to_ticket_draft
+from models import Commune, Kind, Resident
+from services import communes, tickets
+from services.communes import OTHER_CATEGORY
+from services.errors import InvalidInput
+
+router = Router(name="quick")
+KEPT_OFFERS = 10
+
+
+def _offers(data: dict[str, Any]) -> dict[str, Any]:
+    return dict(data.get("quick", {}))
+
+
+@router.message(StateFilter(None), F.text | F.caption)
+async def offer(message: Message, state: FSMContext) -> None:
+    text = (message.text or message.caption or "").strip()
+    if text.startswith("/"):
+        await message.answer(_("I do not know that command. Send /help to see what I can do."))
+        return
+    try:
+        tickets.clean_description(text)
+    except InvalidInput:
+        await message.answer(
+            _("Hello! To send feedback to the commune, tap 📝 Send feedback below."),
+            reply_markup=keyboards.main_menu(),
+        )
+        return
+    data = await state.get_data()
+    offers = _offers(data)
+    offers[str(message.message_id)] = {
+        "text": text,
+        "received_at": message.date.isoformat(),
+        "attachments": [item] if (item := attachment_of(message)) else [],
+    }
+    await state.update_data(quick=dict(list(offers.items())[-KEPT_OFFERS:]))
+    await message.reply(
+        _("Do you want to send this to the commune as feedback?"),
+        reply_markup=keyboards.quick_offer(message.message_id),
+    )
+
+
+@router.callback_query(QuickFile.filter())
+async def answered(
+    query: CallbackQuery,
+    callback_data: QuickFile,
+    state: FSMContext,
+    session: AsyncSession,
+    resident: Resident,
+    ctx: AppContext,
+) -> None:
+    offers = _offers(await state.get_data())
+    if str(callback_data.message_id) not in offers or not isinstance(query.message, Message):
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.action == "no":
+        await _forget(state, callback_data.message_id)
+        await query.message.answer(_("All right, nothing was sent."))
+        return
+    commune = await resident_commune(session, resident)
+    if commune is None:
+        await ask_commune(query.message, state, session, then=f"quick:{callback_data.message_id}")
+        return
+    if callback_data.action == "details":
+        offer_data = offers[str(callback_data.message_id)]
+        await _forget(state, callback_data.message_id)
+        await filing.begin(query.message, state, session, commune, **offer_data)
+        return
+    await file_quick(
+        query.message, state, session, resident, ctx, commune, callback_data.message_id
+    )
+
+
+async def _forget(state: FSMContext, message_id: int) -> None:
+    offers = _offers(await state.get_data())
+    offers.pop(str(message_id), None)
+    await state.update_data(quick=offers)
+
+
+async def file_quick(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    resident: Resident,
+    ctx: AppContext,
+    commune: Commune,
+    message_id: int,
+) -> None:
+    offer_data = _offers(await state.get_data()).get(str(message_id))
+    if offer_data is None:
+        await message.answer(_("This button is no longer active."))
+        return
+    other = [
+        c for c in await communes.list_categories(session, commune.id) if c.slug == OTHER_CATEGORY
+    ]
+    draft = to_ticket_draft(
+        {
+            **offer_data,
+            "kind": Kind.REPORT.value,
+            "category_id": other[0].id if other else None,
+        }
+    )
+    await _forget(state, message_id)
+    await tickets.submit_ticket(
+        session,
+        commune=commune,
+        resident=resident,
+        draft=draft,
+        policy=ctx.policy,
+        now=ctx.clock.now(),
+    )

@@ -1,0 +1,103 @@
+"""The staff group's minimum: /bind the group, see a resident's phone in private."""
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.callbacks import PhoneReveal
+from bot.context import AppContext
+from bot.formatting import escape
+from models import Commune, Role, Ticket
+from services import staff as staff_service
+from services.divisions import normalize_code
+from services.errors import InvalidCommuneCode, NotAuthorized
+from services.views import reveal_phone
+
+router = Router(name="staff")
+ANY_STAFF = (Role.OFFICER, Role.LEADER, Role.ADMIN)
+
+
+@router.message(Command("bind"), F.chat.type.in_({"group", "supergroup"}))
+async def bind(message: Message, command: CommandObject, session: AsyncSession) -> None:
+    assert message.from_user is not None
+    admin_of = [
+        m
+        for m in await staff_service.memberships(session, message.from_user.id)
+        if m.role is Role.ADMIN
+    ]
+    if command.args:
+        try:
+            wanted = normalize_code(command.args)
+        except InvalidCommuneCode:
+            wanted = ""
+        communes = [
+            c
+            for m in admin_of
+            if (c := await session.get(Commune, m.commune_id)) and c.code == wanted
+        ]
+    else:
+        communes = [c for m in admin_of if (c := await session.get(Commune, m.commune_id))]
+    if not admin_of or not communes:
+        await staff_service.record_refusal(
+            session, message.from_user.id, "bind_staff_chat", str(message.chat.id)
+        )
+        await message.reply(_("Only an admin of the commune can bind this group."))
+        return
+    if len(communes) > 1:
+        codes = ", ".join(c.code for c in communes)
+        await message.reply(
+            _("You administer several communes; send /bind and the code: {codes}").format(
+                codes=codes
+            )
+        )
+        return
+    commune = communes[0]
+    member = next(m for m in admin_of if m.commune_id == commune.id)
+    await staff_service.bind_staff_chat(session, member, commune, message.chat.id)
+    await message.reply(
+        _("This group now receives the new cases of {name}.").format(name=escape(commune.name))
+    )
+
+
+@router.message(Command("bind"))
+async def bind_in_private(message: Message) -> None:
+    await message.answer(_("Send /bind inside the staff group, not here."))
+
+
+@router.callback_query(PhoneReveal.filter())
+async def phone(
+    query: CallbackQuery,
+    callback_data: PhoneReveal,
+    session: AsyncSession,
+    bot: Bot,
+    ctx: AppContext,
+) -> None:
+    ticket = await session.get(Ticket, callback_data.ticket_id)
+    if ticket is None:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
+    try:
+        member = await staff_service.authorize(
+            session, query.from_user.id, ticket.commune_id, ANY_STAFF, action="view_phone"
+        )
+    except NotAuthorized:
+        await query.answer(_("Only the commune's staff can see this."), show_alert=True)
+        return
+    number = await reveal_phone(session, ticket, member, at=ctx.clock.now())
+    text = (
+        _("Phone number for {code}: {phone}").format(code=ticket.code, phone=escape(number))
+        if number
+        else _("The resident did not give a phone number for {code}.").format(code=ticket.code)
+    )
+    try:
+        await bot.send_message(query.from_user.id, text)
+    except TelegramForbiddenError:
+        await query.answer(
+            _("Open a private chat with me first (tap my name, then Start), then try again."),
+            show_alert=True,
+        )
+        return
+    await query.answer(_("Sent to you in a private chat."))
