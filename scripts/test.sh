@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The one test command (README; .ci/run calls it). On a fresh machine it installs what the
+# suite needs — a virtualenv with the project, PostgreSQL from the system's packages — starts
+# a throw-away PostgreSQL cluster as an unprivileged user, then runs ruff, mypy and the whole
+# pytest suite on SQLite and on PostgreSQL. Extra arguments go to pytest.
+# Under CI=true a missing component is a failure, never a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV=${VENV:-$ROOT/.venv}
+CI=${CI:-false}
+
+say() { printf '\n== %s\n' "$*"; }
+fail() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1
+  fi
+}
+
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# --- Python environment --------------------------------------------------------------
+say "Python environment ($VENV)"
+PYTHON=${PYTHON:-python3}
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && "$PYTHON" -m venv "$VENV"; } \
+    || fail "cannot create a virtualenv: install python3-venv"
+fi
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev]" 2>&1 \
+  | grep -v -E "^(WARNING: Location|DEPRECATION)" || true
+"$VENV/bin/python" -c "import aiogram, sqlmodel" || fail "the project did not install"
+
+# --- PostgreSQL ----------------------------------------------------------------------
+find_pg_bin() {
+  local dir
+  for dir in /usr/lib/postgresql/*/bin; do
+    [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && { echo "$dir"; return 0; }
+  done
+  command -v pg_ctl >/dev/null && command -v initdb >/dev/null && dirname "$(command -v pg_ctl)"
+}
+
+PG_BIN=$(find_pg_bin || true)
+if [ -z "$PG_BIN" ]; then
+  say "Installing PostgreSQL from the system's packages"
+  apt_install postgresql || true
+  PG_BIN=$(find_pg_bin || true)
+fi
+if [ -z "$PG_BIN" ]; then
+  [ "$CI" = true ] && fail "PostgreSQL is missing and could not be installed (CI=true: not skipping)"
+  echo "test.sh: PostgreSQL not available; only the SQLite run will happen" >&2
+fi
+
+PG_DIR=""
+PG_USER=""
+stop_pg() {
+  if [ -n "$PG_DIR" ] && [ -d "$PG_DIR" ]; then
+    run_as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+}
+trap stop_pg EXIT
+
+run_as_pg() {
+  if [ -z "$PG_USER" ]; then "$@"; else runuser -u "$PG_USER" -- "$@"; fi
+}
+
+start_pg() {
+  PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pakn-pg.XXXXXX")
+  if [ "$(id -u)" = 0 ]; then  # initdb refuses root: use the postgres account, or make one
+    PG_USER=postgres
+    id "$PG_USER" >/dev/null 2>&1 || { PG_USER=pakn-test; id "$PG_USER" >/dev/null 2>&1 \
+      || useradd --system --no-create-home "$PG_USER"; }
+    chown "$PG_USER" "$PG_DIR"
+  fi
+  PG_PORT=$("$VENV/bin/python" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
+  run_as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  run_as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
+    "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$PG_DIR/log" >&2; fail "PostgreSQL did not start"; }
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres pakn_test
+  export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/pakn_test"
+}
+
+# --- Checks and tests ----------------------------------------------------------------
+say "ruff"
+"$VENV/bin/ruff" check .
+say "mypy"
+"$VENV/bin/mypy"
+
+status=0
+say "pytest on SQLite"
+"$VENV/bin/pytest" "$@" || status=$?
+
+if [ -n "$PG_BIN" ]; then
+  say "pytest on PostgreSQL"
+  start_pg
+  TEST_DATABASE_URL=$TEST_POSTGRES_URL "$VENV/bin/pytest" "$@" || status=$?
+fi
+exit $status

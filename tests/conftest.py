@@ -1,0 +1,64 @@
+"""Real databases for every test: SQLite by default, PostgreSQL when TEST_DATABASE_URL is
+set (scripts/test.sh runs the suite on both)."""
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import models  # noqa: F401
+from services.db import create_engine_for, create_sync_engine, is_sqlite, session_factory
+from services.migrations import upgrade_database
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def migrated_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if POSTGRES_URL:
+        upgrade_database(POSTGRES_URL)
+        return POSTGRES_URL
+    template = tmp_path_factory.mktemp("db") / "template.db"
+    url = f"sqlite:///{template}"
+    upgrade_database(url)
+    return url
+
+
+def _wipe_postgres(url: str) -> None:
+    engine = create_sync_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty, fully migrated database for this test."""
+    if is_sqlite(migrated_url):
+        source = Path(migrated_url.removeprefix("sqlite:///"))
+        target = tmp_path / "test.db"
+        shutil.copy(source, target)
+        yield f"sqlite:///{target}"
+    else:
+        _wipe_postgres(migrated_url)
+        yield migrated_url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine_for(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with session_factory(engine)() as session:
+        yield session
