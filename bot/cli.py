@@ -69,10 +69,11 @@ async def commune_set(session: AsyncSession, args: argparse.Namespace, settings:
 async def commune_list(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     rows = await communes.list_communes(session)
     if not rows:
-        return _("No commune is registered yet: pakn commune add <code>")
+        return _("No commune is registered yet: pakn commune add CODE")
+    group = _("staff group")
     return "\n".join(
         f"{c.code}  {c.name}, {c.province_name}"
-        + (f"  [{_('staff group')} {c.staff_chat_id}]" if c.staff_chat_id else "")
+        + (f"  [{group} {c.staff_chat_id}]" if c.staff_chat_id else "")
         for c in rows
     )
 
