@@ -21,7 +21,9 @@ ANY_STAFF = (Role.OFFICER, Role.LEADER, Role.ADMIN)
 
 
 @router.message(Command("bind"), F.chat.type.in_({"group", "supergroup"}))
-async def bind(message: Message, command: CommandObject, session: AsyncSession) -> None:
+async def bind(
+    message: Message, command: CommandObject, session: AsyncSession, ctx: AppContext
+) -> None:
     assert message.from_user is not None
     admin_of = [
         m
@@ -56,7 +58,9 @@ async def bind(message: Message, command: CommandObject, session: AsyncSession) 
         return
     commune = communes[0]
     member = next(m for m in admin_of if m.commune_id == commune.id)
-    await staff_service.bind_staff_chat(session, member, commune, message.chat.id)
+    await staff_service.bind_staff_chat(
+        session, member, commune, message.chat.id, now=ctx.clock.now()
+    )
     await message.reply(
         _("This group now receives the new cases of {name}.").format(name=escape(commune.name))
     )

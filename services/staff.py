@@ -1,11 +1,13 @@
 """Staff membership and authorisation: always decided from the database."""
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import AuditEntry, Commune, Role, Staff
+from models import AuditEntry, Commune, DeliveryStatus, Notification, RecipientKind, Role, Staff
 from services.errors import InvalidInput, NotAuthorized, StaffExists
 from services.text import nfc
 
@@ -98,10 +100,19 @@ async def record_refusal(
 
 
 async def bind_staff_chat(
-    session: AsyncSession, staff: Staff, commune: Commune, chat_id: int
+    session: AsyncSession, staff: Staff, commune: Commune, chat_id: int, *, now: datetime
 ) -> Commune:
     commune.staff_chat_id = chat_id
     session.add(commune)
+    await session.exec(  # cards that waited for a group go out now
+        update(Notification)
+        .where(
+            col(Notification.commune_id) == commune.id,
+            col(Notification.recipient_kind) == RecipientKind.STAFF_GROUP,
+            col(Notification.status) == DeliveryStatus.PENDING,
+        )
+        .values(next_attempt_at=now)
+    )
     session.add(
         AuditEntry(
             commune_id=commune.id,
@@ -110,6 +121,7 @@ async def bind_staff_chat(
             action="bind_staff_chat",
             allowed=True,
             detail=str(chat_id),
+            at=now,
         )
     )
     await session.commit()
