@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import PhoneReveal
 from bot.formatting import TELEGRAM_TEXT_LIMIT, escape, split_text, utf16_len
+from bot.keyboards import main_menu
 from bot.render import receipt_text, staff_card_text
 from models import AttachmentKind, Notification, NotificationKind
 from services.views import TicketView, load_ticket_view
@@ -82,7 +83,7 @@ async def compose(
     assert notification.ticket_id is not None
     view = await load_ticket_view(session, notification.ticket_id)
     if notification.kind is NotificationKind.RECEIPT:
-        return [Outgoing("text", {"text": receipt_text(view, tz)})]
+        return [Outgoing("text", {"text": receipt_text(view, tz), "reply_markup": main_menu()})]
     if notification.kind is NotificationKind.STAFF_CARD:
         card = text_messages(staff_card_text(view, tz), view.text, _card_keyboard(view))
         return card + _media_messages(view)

@@ -19,9 +19,26 @@ POT = LOCALES / "messages.pot"
 def main() -> int:
     pybabel = str(Path(sys.executable).with_name("pybabel"))
     subprocess.run(
-        [pybabel, "extract", "-k", "_", "-k", "__", "-k", "lazy_gettext", "--no-location",
-         "--sort-output", "--project", "Hom thu so", "-o", str(POT), "bot", "handlers"],
-        cwd=ROOT, check=True,
+        [
+            pybabel,
+            "extract",
+            "-k",
+            "_",
+            "-k",
+            "__",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--sort-output",
+            "--project",
+            "Hom thu so",
+            "-o",
+            str(POT),
+            "bot",
+            "handlers",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     for language in ("vi", "en"):
         po = LOCALES / language / "LC_MESSAGES" / "messages.po"

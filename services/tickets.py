@@ -31,7 +31,7 @@ from services.staff import record_refusal
 from services.text import nfc
 
 MIN_DESCRIPTION_WORDS = 3
-MAX_DESCRIPTION_CHARS = 4000
+MAX_DESCRIPTION_CHARS = 8000  # two full Telegram messages
 FILEABLE_KINDS = (Kind.REPORT, Kind.PROPOSAL, Kind.QUESTION)
 
 

@@ -15,7 +15,10 @@ def build_router() -> Router:
     router = Router(name="resident")
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
-    router.include_routers(
+    from handlers import attach
+
+    attach(
+        router,
         start.router,
         commune_choice.router,
         filing.router,

@@ -14,7 +14,7 @@ from handlers.resident import steps
 from handlers.resident.drafts import MAX_ATTACHMENTS, attachment_of
 from services.errors import InvalidInput
 from services.residents import normalize_phone
-from services.tickets import clean_description
+from services.tickets import MAX_DESCRIPTION_CHARS, clean_description
 
 router = Router(name="filing_input")
 HAS_FILE = F.photo | F.video | F.voice | F.audio | F.document
@@ -44,7 +44,7 @@ async def _store_text(message: Message, state: FSMContext, raw: str) -> bool:
         text = clean_description(raw)
     except InvalidInput as exc:
         if str(exc) == "description_too_long":
-            await message.answer(_("That is too long. Please keep it under 4,000 characters."))
+            await message.answer(_("That is too long. Please keep it under 8,000 characters."))
         else:
             await message.answer(
                 _("Please write a little more (at least a few words), so the commune can act.")
@@ -93,10 +93,7 @@ async def file_received(message: Message, state: FSMContext) -> None:
         return  # one answer per album
     await state.update_data(last_group=group)
     await message.answer(
-        _("Got {count} file(s). Send more, or tap Continue.").format(
-            count=len(data["attachments"])
-        ),
-        reply_markup=keyboards.next_step(),
+        _("Got it. Send more, or tap Continue."), reply_markup=keyboards.next_step()
     )
 
 
@@ -104,14 +101,14 @@ async def file_received(message: Message, state: FSMContext) -> None:
 async def text_during_files(message: Message, state: FSMContext) -> None:
     data = await state.get_data()
     combined = f"{data.get('text', '')}\n{message.text}".strip()
-    if len(combined) <= 4000:
+    if len(combined) <= MAX_DESCRIPTION_CHARS:
         await state.update_data(text=combined)
         await message.answer(
             _("Added to the content. Tap Continue when you are done."),
             reply_markup=keyboards.next_step(),
         )
     else:
-        await message.answer(_("That is too long. Please keep it under 4,000 characters."))
+        await message.answer(_("That is too long. Please keep it under 8,000 characters."))
 
 
 @router.message(Filing.location, F.location)

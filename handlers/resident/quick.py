@@ -36,7 +36,10 @@ async def offer(message: Message, state: FSMContext) -> None:
         return
     try:
         tickets.clean_description(text)
-    except InvalidInput:
+    except InvalidInput as exc:
+        if str(exc) == "description_too_long":
+            await message.answer(_("That is too long. Please keep it under 8,000 characters."))
+            return
         await message.answer(
             _("Hello! To send feedback to the commune, tap 📝 Send feedback below."),
             reply_markup=keyboards.main_menu(),
