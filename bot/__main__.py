@@ -10,15 +10,15 @@ from bot.config import ConfigError, load_settings
 
 
 def run_bot() -> int:
-    from bot.app import BotApp
-    from services.migrations import upgrade_database
-
     try:
         settings = load_settings()
         settings.require_token()
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    from bot.app import BotApp  # aiogram takes seconds to import: only when it will run
+    from services.migrations import upgrade_database
+
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

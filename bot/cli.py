@@ -6,11 +6,10 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
-from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.catalogs import translation
 from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import build_i18n
 from models import Role
 from services import communes, staff
 from services.db import create_engine_for, session_factory
@@ -26,6 +25,7 @@ from services.errors import (
 from services.migrations import upgrade_database
 
 COMMANDS = ("commune", "village", "staff")
+_ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
 
 
@@ -193,16 +193,14 @@ async def _run(action: Action, args: argparse.Namespace, settings: Settings) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    i18n = build_i18n()
-    with i18n.context(), i18n.use_locale("vi"):
-        try:
-            settings = load_settings()
-            upgrade_database(settings.database_url)
-            print(asyncio.run(_run(args.run, args, settings)))
-        except ConfigError as exc:
-            print(f"Error: {exc}", file=sys.stderr)
-            return 2
-        except DomainError as exc:
-            print(explain(exc), file=sys.stderr)
-            return 1
+    try:
+        settings = load_settings()
+        upgrade_database(settings.database_url)
+        print(asyncio.run(_run(args.run, args, settings)))
+    except ConfigError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(explain(exc), file=sys.stderr)
+        return 1
     return 0

@@ -7,14 +7,13 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
 from bot.context import AppContext
-from bot.fsm_storage import current_session
 from bot.outbox import Outbox
 from services import residents
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """One session per update, committed when the handler succeeds (services commit their
-    own work; this also commits the conversation state), rolled back when it fails."""
+    """One session per update. Services commit their own work; what is left when the
+    handler fails is rolled back."""
 
     def __init__(self, ctx: AppContext, outbox: Outbox) -> None:
         self.ctx = ctx
@@ -27,7 +26,6 @@ class DbSessionMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         async with self.ctx.sessions() as session:
-            token = current_session.set(session)
             data["session"] = session
             try:
                 result = await handler(event, data)
@@ -37,7 +35,6 @@ class DbSessionMiddleware(BaseMiddleware):
                 await session.rollback()
                 raise
             finally:
-                current_session.reset(token)
                 self.outbox.wake()
 
 
@@ -61,10 +58,12 @@ class ResidentMiddleware(BaseMiddleware):
     ) -> Any:
         user = _private_user(event) if isinstance(event, Update) else None
         if user is not None and not user.is_bot:
-            data["resident"] = await residents.get_or_create_by_telegram(
+            resident = await residents.get_or_create_by_telegram(
                 data["session"],
                 user.id,
                 full_name=user.full_name,
                 username=user.username,
             )
+            data["resident"] = resident
+            data["locale"] = resident.language  # a plain value: usable after a rollback
         return await handler(event, data)

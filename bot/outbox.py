@@ -153,7 +153,7 @@ class Outbox:
                     log.error("outbox %s parked after %s attempts", notification_id, MAX_ATTEMPTS)
                     notification.status = DeliveryStatus.FAILED
                 else:
-                    backoff = min(2**notification.attempts, 600)
+                    backoff = min(2 ** (notification.attempts - 1), 600)  # 1 s, 2 s, 4 s…
                     notification.next_attempt_at = now + timedelta(seconds=backoff)
             session.add(notification)
             await session.commit()

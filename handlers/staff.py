@@ -66,6 +66,13 @@ async def bind(
     )
 
 
+@router.message(F.migrate_to_chat_id)
+async def group_upgraded(message: Message, session: AsyncSession) -> None:
+    """A group became a supergroup: its new id replaces the old one wherever it was bound."""
+    assert message.migrate_to_chat_id is not None
+    await staff_service.move_staff_chat(session, message.chat.id, message.migrate_to_chat_id)
+
+
 @router.message(Command("bind"))
 async def bind_in_private(message: Message) -> None:
     await message.answer(_("Send /bind inside the staff group, not here."))

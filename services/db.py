@@ -59,9 +59,17 @@ def ensure_sqlite_directory(url: URL) -> None:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(sync_engine: Engine) -> None:
-    """WAL + busy timeout so the CLI can work while the bot runs; BEGIN IMMEDIATE so a
-    transaction that reads and then writes waits for the lock instead of failing."""
+_DML = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _configure_sqlite(sync_engine: Engine, *, immediate: bool = False) -> None:
+    """WAL and a busy timeout, so the CLI can work while the bot runs.
+
+    Transactions start deferred, so readers never hold a lock (WAL readers block no one).
+    The first write of a transaction ends its read snapshot and takes the write lock
+    (BEGIN IMMEDIATE): a transaction that read and then writes waits for the lock instead
+    of failing with SQLITE_BUSY, and the lock is held only while writing, never while a
+    handler talks to Telegram. `immediate` takes the lock at once (migrations)."""
 
     @event.listens_for(sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -76,7 +84,22 @@ def _configure_sqlite(sync_engine: Engine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.info["sqlite_writing"] = immediate
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def before_execute(connection: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.info.get("sqlite_writing") or not connection.in_transaction():
+            return
+        if statement.lstrip()[:7].upper().startswith(_DML):
+            cursor.execute("COMMIT")  # only reads so far: nothing is lost
+            cursor.execute("BEGIN IMMEDIATE")
+            connection.info["sqlite_writing"] = True
+
+    @event.listens_for(sync_engine, "commit")
+    @event.listens_for(sync_engine, "rollback")
+    def on_end(connection: Any) -> None:
+        connection.info["sqlite_writing"] = False
 
 
 def create_sync_engine(url: str) -> Engine:
@@ -84,7 +107,7 @@ def create_sync_engine(url: str) -> Engine:
     ensure_sqlite_directory(parsed)
     engine = create_engine(parsed)
     if is_sqlite(parsed):
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, immediate=True)
     return engine
 
 

@@ -19,6 +19,7 @@ from bot.states import Filing
 from handlers.resident import steps
 from handlers.resident.commune_choice import ask_commune, resident_commune
 from handlers.resident.drafts import to_ticket_draft
+from handlers.ui import drop_buttons
 from models import Category, Commune, Kind, Resident, Village
 from services import tickets
 from services.errors import InvalidInput
@@ -182,5 +183,5 @@ async def submit(
         return
     await state.clear()
     await query.answer(_("Sent"))
-    await query.message.edit_reply_markup(reply_markup=None)  # the receipt follows
+    await drop_buttons(query.message)  # the receipt follows
     assert ticket.id is not None

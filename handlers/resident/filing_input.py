@@ -12,6 +12,7 @@ from bot.callbacks import FlowAction
 from bot.states import Filing
 from handlers.resident import steps
 from handlers.resident.drafts import MAX_ATTACHMENTS, attachment_of
+from handlers.ui import drop_buttons
 from services.errors import InvalidInput
 from services.residents import normalize_phone
 from services.tickets import MAX_DESCRIPTION_CHARS, clean_description
@@ -32,8 +33,8 @@ async def cancel_command(message: Message, state: FSMContext) -> None:
 async def cancel_button(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
     await query.answer()
+    await drop_buttons(query.message)
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(
             _("Cancelled. Nothing was sent."), reply_markup=keyboards.main_menu()
         )

@@ -15,6 +15,7 @@ from bot.context import AppContext
 from handlers.resident import filing
 from handlers.resident.commune_choice import ask_commune, resident_commune
 from handlers.resident.drafts import attachment_of, to_ticket_draft
+from handlers.ui import drop_buttons
 from models import Commune, Kind, Resident
 from services import communes, tickets
 from services.communes import OTHER_CATEGORY
@@ -73,23 +74,26 @@ async def answered(
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.action == "no":
         await _forget(state, callback_data.message_id)
+        await drop_buttons(query.message)
         await query.message.answer(_("All right, nothing was sent."))
         return
     commune = await resident_commune(session, resident)
     if commune is None:
+        await drop_buttons(query.message)
         await ask_commune(query.message, state, session, then=f"quick:{callback_data.message_id}")
         return
     if callback_data.action == "details":
         offer_data = offers[str(callback_data.message_id)]
         await _forget(state, callback_data.message_id)
+        await drop_buttons(query.message)
         await filing.begin(query.message, state, session, commune, **offer_data)
         return
     await file_quick(
         query.message, state, session, resident, ctx, commune, callback_data.message_id
     )
+    await drop_buttons(query.message)
 
 
 async def _forget(state: FSMContext, message_id: int) -> None:

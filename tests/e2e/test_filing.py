@@ -16,7 +16,7 @@ STREET = "Đường liên thôn đoạn qua Thôn Yên Phú bị sạt lở sau 
 
 
 async def _tickets(db: AsyncSession) -> list[Ticket]:
-    db.expire_all()
+    await db.rollback()  # a fresh snapshot
     return list((await db.exec(select(Ticket).order_by(Ticket.id))).all())
 
 

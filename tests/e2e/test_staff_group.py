@@ -29,7 +29,7 @@ async def test_cards_wait_for_the_group_and_admin_binds_it(
     card = await group.next_message()
     assert "Cây đổ chắn ngang" in card["text"]
 
-    db.expire_all()
+    await db.rollback()  # a fresh snapshot
     commune = (await db.exec(select(Commune))).one()
     assert commune.staff_chat_id == group.id
     audit = (await db.exec(select(AuditEntry).order_by(AuditEntry.id))).all()
