@@ -104,6 +104,7 @@ class BotApp:
     def create(cls, settings: Settings, clock: Clock | None = None) -> "BotApp":
         engine = create_engine_for(settings.database_url)
         ctx = build_context(settings, engine, clock)
+        ctx.policy.calendar.is_working_day(ctx.clock.now().date())  # load holidays up front
         bot = build_bot(settings)
         i18n = build_i18n()
         outbox = Outbox(bot, ctx, i18n)
