@@ -1,5 +1,6 @@
 """Turns an outbox notification into the Telegram messages that carry it."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -77,14 +78,40 @@ def _media_messages(view: TicketView) -> list[Outgoing]:
     return messages
 
 
-async def compose(
+Composer = Callable[[AsyncSession, Notification, ZoneInfo], Awaitable[list[Outgoing]]]
+COMPOSERS: dict[NotificationKind, Composer] = {}
+
+
+def composer(kind: NotificationKind) -> Callable[[Composer], Composer]:
+    """Registers how a kind of notification is worded; one function per kind."""
+
+    def register(function: Composer) -> Composer:
+        COMPOSERS[kind] = function
+        return function
+
+    return register
+
+
+@composer(NotificationKind.RECEIPT)
+async def _receipt(
     session: AsyncSession, notification: Notification, tz: ZoneInfo
 ) -> list[Outgoing]:
     assert notification.ticket_id is not None
     view = await load_ticket_view(session, notification.ticket_id)
-    if notification.kind is NotificationKind.RECEIPT:
-        return [Outgoing("text", {"text": receipt_text(view, tz), "reply_markup": main_menu()})]
-    if notification.kind is NotificationKind.STAFF_CARD:
-        card = text_messages(staff_card_text(view, tz), view.text, _card_keyboard(view))
-        return card + _media_messages(view)
-    raise ValueError(f"no composer for {notification.kind}")
+    return [Outgoing("text", {"text": receipt_text(view, tz), "reply_markup": main_menu()})]
+
+
+@composer(NotificationKind.STAFF_CARD)
+async def _staff_card(
+    session: AsyncSession, notification: Notification, tz: ZoneInfo
+) -> list[Outgoing]:
+    assert notification.ticket_id is not None
+    view = await load_ticket_view(session, notification.ticket_id)
+    card = text_messages(staff_card_text(view, tz), view.text, _card_keyboard(view))
+    return card + _media_messages(view)
+
+
+async def compose(
+    session: AsyncSession, notification: Notification, tz: ZoneInfo
+) -> list[Outgoing]:
+    return await COMPOSERS[notification.kind](session, notification, tz)
