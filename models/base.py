@@ -3,6 +3,16 @@ from enum import StrEnum
 
 from sqlalchemy import BigInteger
 from sqlalchemy import Enum as SAEnum
+from sqlmodel import SQLModel
+
+# Named constraints, so migrations can drop and alter them on every database.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 def utcnow() -> datetime:

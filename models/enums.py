@@ -87,6 +87,22 @@ class EventKind(StrEnum):
     REDACTED = "redacted"
 
 
+class Rating(StrEnum):
+    VERY_SATISFIED = "very_satisfied"  # Rất hài lòng
+    SATISFIED = "satisfied"  # Hài lòng
+    UNSATISFIED = "unsatisfied"  # Chưa hài lòng
+
+
+class RejectReason(StrEnum):
+    """Legal grounds for not accepting a matter (Luật Tiếp công dân 2013, Điều 9)."""
+
+    OUTSIDE_AUTHORITY = "outside_authority"
+    ANONYMOUS = "anonymous"
+    ALREADY_RESOLVED = "already_resolved"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
 class AttachmentKind(StrEnum):
     PHOTO = "photo"
     VIDEO = "video"
@@ -100,6 +116,10 @@ class NotificationKind(StrEnum):
 
     RECEIPT = "receipt"
     STAFF_CARD = "staff_card"
+    TICKET_UPDATE = "ticket_update"  # to the resident: a step of their case (payload: event)
+    CARD_REFRESH = "card_refresh"  # edit the staff card in place
+    STAFF_ASSIGNED = "staff_assigned"  # to the officer: the case, in private
+    STAFF_NEWS = "staff_news"  # to the group: the resident withdrew, added, reopened…
 
 
 class RecipientKind(StrEnum):

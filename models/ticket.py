@@ -5,7 +5,15 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_type, utcnow
-from models.enums import ActorType, AttachmentKind, Channel, EventKind, Kind, TicketStatus
+from models.enums import (
+    ActorType,
+    AttachmentKind,
+    Channel,
+    EventKind,
+    Kind,
+    Rating,
+    TicketStatus,
+)
 
 
 class Ticket(SQLModel, table=True):
@@ -41,6 +49,9 @@ class Ticket(SQLModel, table=True):
     deadline_rule: str = Field(max_length=64)  # which rule set the due dates
     acknowledged_at: datetime | None = None
     closed_at: datetime | None = None
+    merged_into_id: int | None = Field(default=None, foreign_key="ticket.id")
+    rating: Rating | None = Field(default=None, sa_type=enum_type(Rating))
+    rated_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -39,3 +39,12 @@ class NotAuthorized(DomainError):
 
 class InvalidInput(DomainError):
     pass
+
+
+class TransitionRefused(DomainError):
+    """The action is not allowed from the ticket's current state (e.g. replying to a
+    rejected ticket). Args: code, current status, action."""
+
+
+class Conflict(DomainError):
+    """Someone else changed the ticket first; the caller's action was not applied."""
