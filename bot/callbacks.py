@@ -43,3 +43,80 @@ class LanguageChoice(CallbackData, prefix="l1"):
 
 class TicketDetails(CallbackData, prefix="s1"):
     ticket_id: int
+
+
+class DeskAction(CallbackData, prefix="d1"):
+    """A button on a staff card: ack, take, assign, reply, close, forward, reject, extend,
+    note, back."""
+
+    ticket_id: int
+    action: str
+
+
+class AssignTo(CallbackData, prefix="a1"):
+    ticket_id: int
+    staff_id: int
+
+
+class RejectWith(CallbackData, prefix="r1"):
+    ticket_id: int
+    reason: str
+
+
+class RateAnswer(CallbackData, prefix="t1"):
+    ticket_id: int
+    level: str
+
+
+class MyTicketAction(CallbackData, prefix="u1"):
+    """The resident's own buttons: add (bổ sung), withdraw, withdraw_yes, reopen."""
+
+    ticket_id: int
+    action: str
+
+
+class InviteCommune(CallbackData, prefix="sc1"):
+    """/invite by an admin of several communes: which one."""
+
+    commune_id: int
+
+
+class InviteRole(CallbackData, prefix="si1"):
+    commune_id: int
+    role: str
+
+
+class StaffList(CallbackData, prefix="sl1"):
+    """/staff: the commune's staff (also "back" from a member)."""
+
+    commune_id: int
+
+
+class StaffMember(CallbackData, prefix="sm1"):
+    staff_id: int
+
+
+class StaffRoleChange(CallbackData, prefix="sr1"):
+    staff_id: int
+    role: str
+
+
+class StaffRemoval(CallbackData, prefix="sx1"):
+    staff_id: int
+    confirmed: bool  # False: ask first
+
+
+class ConfirmReply(CallbackData, prefix="y1"):
+    """Before a reply written under a card goes to the resident."""
+
+    ticket_id: int
+    send: bool
+
+
+class UseTemplate(CallbackData, prefix="w1"):
+    ticket_id: int
+    template_id: int
+
+
+class DropTemplate(CallbackData, prefix="x1"):
+    template_id: int

@@ -4,14 +4,15 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalogs import translation
 from bot.config import ConfigError, Settings, load_settings
+from bot.deeplinks import fetch_bot_username, invite_link, invite_payload
 from models import Role
-from services import communes, staff
+from services import communes, invites, staff
 from services.db import create_engine_for, session_factory
 from services.errors import (
     CommuneExists,
@@ -27,6 +28,7 @@ from services.migrations import upgrade_database
 COMMANDS = ("commune", "village", "staff")
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
+ROLE_NAMES = {Role.OFFICER: "Officer", Role.LEADER: "Leader", Role.ADMIN: "Admin"}  # as the bot
 
 
 def _this_year(settings: Settings) -> int:
@@ -105,6 +107,46 @@ async def staff_add(session: AsyncSession, args: argparse.Namespace, settings: S
     )
 
 
+async def staff_invite(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
+    commune = await communes.get_commune(session, args.commune)
+    invite = await invites.create_invite(
+        session,
+        commune,
+        role=Role(args.role),
+        now=datetime.now(UTC),
+        hours=args.hours,
+        name=args.name,
+        title=args.title,
+    )
+    until = invite.expires_at.astimezone(settings.tz).strftime("%H:%M, %d/%m/%Y")
+    head = _("Invitation to join {commune} as {role}: it works once, until {time}.").format(
+        commune=commune.name, role=_(ROLE_NAMES[invite.role]), time=until
+    )
+    try:
+        username = await fetch_bot_username(settings.require_token(), settings.bot_api_url)
+    except (ConfigError, RuntimeError) as exc:
+        reason = str(exc) if isinstance(exc, RuntimeError) else _("no valid BOT_TOKEN")
+        payload = invite_payload(invite.token)
+        return "\n".join(
+            [
+                head,
+                _("Could not ask Telegram for the bot's username ({reason}).").format(
+                    reason=reason
+                ),
+                _("Invitation code: {payload}").format(payload=payload),
+                _("The link: put the bot's username (without @) in place of BOT_USERNAME:"),
+                f"https://t.me/BOT_USERNAME?start={payload}",
+            ]
+        )
+    return "\n".join(
+        [
+            head,
+            invite_link(username, invite.token),
+            _("Send it only to that person: whoever opens it first becomes staff."),
+        ]
+    )
+
+
 async def staff_list(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     commune = await communes.get_commune(session, args.commune)
     rows = await staff.list_staff(session, commune)
@@ -155,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
     sadd.add_argument("--name", required=True)
     sadd.add_argument("--title")
     sadd.set_defaults(run=staff_add)
+    sinvite = members.add_parser("invite", help="a one-time link that makes its user staff")
+    sinvite.add_argument("--commune", required=True)
+    sinvite.add_argument("--role", choices=[r.value for r in Role], required=True)
+    sinvite.add_argument("--name", help="else the name on their Telegram account")
+    sinvite.add_argument("--title")
+    sinvite.add_argument("--hours", type=int, default=invites.DEFAULT_HOURS)
+    sinvite.set_defaults(run=staff_invite)
     slist = members.add_parser("list")
     slist.add_argument("--commune", required=True)
     slist.set_defaults(run=staff_list)

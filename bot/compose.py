@@ -1,36 +1,26 @@
 """Turns an outbox notification into the Telegram messages that carry it."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
+from aiogram.types import InlineKeyboardMarkup
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import PhoneReveal
+from bot.context import AppContext
+from bot.desk_render import card_header, card_keyboard
 from bot.formatting import TELEGRAM_TEXT_LIMIT, escape, split_text, utf16_len
 from bot.keyboards import main_menu
-from bot.render import receipt_text, staff_card_text
-from models import AttachmentKind, Notification, NotificationKind
+from bot.render import receipt_text
+from models import Attachment, AttachmentKind, Notification, NotificationKind
 from services.views import TicketView, load_ticket_view
 
 
 @dataclass
 class Outgoing:
-    method: str  # text, photo, album, video, voice, audio, document, location
+    method: str  # text, photo, album, video, voice, audio, document, location, edit_text
     params: dict[str, Any] = field(default_factory=dict)
     reply_to_first: bool = False  # thread it under the first message of the notification
-
-
-def _card_keyboard(view: TicketView) -> InlineKeyboardMarkup | None:
-    if not view.has_phone:
-        return None
-    button = InlineKeyboardButton(
-        text=_("📞 Phone number (private)"), callback_data=PhoneReveal(ticket_id=view.id).pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def text_messages(header: str, body: str, markup: InlineKeyboardMarkup | None) -> list[Outgoing]:
@@ -49,9 +39,12 @@ def text_messages(header: str, body: str, markup: InlineKeyboardMarkup | None) -
     return messages
 
 
-def _media_messages(view: TicketView) -> list[Outgoing]:
+def media_messages(
+    attachments: Sequence[Attachment], view: TicketView | None = None
+) -> list[Outgoing]:
+    """Photos and videos as albums, then the other files, then the location, if any."""
     messages: list[Outgoing] = []
-    visual = [a for a in view.attachments if a.kind in (AttachmentKind.PHOTO, AttachmentKind.VIDEO)]
+    visual = [a for a in attachments if a.kind in (AttachmentKind.PHOTO, AttachmentKind.VIDEO)]
     for start in range(0, len(visual), 10):
         batch = visual[start : start + 10]
         if len(batch) == 1:
@@ -62,12 +55,12 @@ def _media_messages(view: TicketView) -> list[Outgoing]:
         else:
             media = [{"type": a.kind.value, "media": a.file_ref} for a in batch]
             messages.append(Outgoing("album", {"media": media}, reply_to_first=True))
-    for item in view.attachments:
+    for item in attachments:
         if item.kind not in (AttachmentKind.PHOTO, AttachmentKind.VIDEO):
             messages.append(
                 Outgoing(item.kind.value, {item.kind.value: item.file_ref}, reply_to_first=True)
             )
-    if view.latitude is not None and view.longitude is not None:
+    if view is not None and view.latitude is not None and view.longitude is not None:
         messages.append(
             Outgoing(
                 "location",
@@ -78,7 +71,7 @@ def _media_messages(view: TicketView) -> list[Outgoing]:
     return messages
 
 
-Composer = Callable[[AsyncSession, Notification, ZoneInfo], Awaitable[list[Outgoing]]]
+Composer = Callable[[AsyncSession, Notification, AppContext], Awaitable[list[Outgoing]]]
 COMPOSERS: dict[NotificationKind, Composer] = {}
 
 
@@ -94,24 +87,33 @@ def composer(kind: NotificationKind) -> Callable[[Composer], Composer]:
 
 @composer(NotificationKind.RECEIPT)
 async def _receipt(
-    session: AsyncSession, notification: Notification, tz: ZoneInfo
+    session: AsyncSession, notification: Notification, ctx: AppContext
 ) -> list[Outgoing]:
     assert notification.ticket_id is not None
     view = await load_ticket_view(session, notification.ticket_id)
-    return [Outgoing("text", {"text": receipt_text(view, tz), "reply_markup": main_menu()})]
+    return [Outgoing("text", {"text": receipt_text(view, ctx.tz), "reply_markup": main_menu()})]
+
+
+def card_messages(view: TicketView, ctx: AppContext) -> list[Outgoing]:
+    header = card_header(view, ctx.tz, ctx.clock.now(), ctx.policy.calendar)
+    return text_messages(header, view.text, card_keyboard(view))
 
 
 @composer(NotificationKind.STAFF_CARD)
 async def _staff_card(
-    session: AsyncSession, notification: Notification, tz: ZoneInfo
+    session: AsyncSession, notification: Notification, ctx: AppContext
 ) -> list[Outgoing]:
     assert notification.ticket_id is not None
     view = await load_ticket_view(session, notification.ticket_id)
-    card = text_messages(staff_card_text(view, tz), view.text, _card_keyboard(view))
-    return card + _media_messages(view)
+    return card_messages(view, ctx) + media_messages(view.attachments, view)
 
 
 async def compose(
-    session: AsyncSession, notification: Notification, tz: ZoneInfo
+    session: AsyncSession, notification: Notification, ctx: AppContext
 ) -> list[Outgoing]:
-    return await COMPOSERS[notification.kind](session, notification, tz)
+    return await COMPOSERS[notification.kind](session, notification, ctx)
+
+
+# The other kinds' composers register themselves when imported.
+from bot import compose_desk as _desk_composers  # noqa: E402, F401
+from bot import compose_staff as _staff_composers  # noqa: E402, F401

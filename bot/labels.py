@@ -48,3 +48,25 @@ def rule_label(rule: str) -> str:
     return {
         "default": _("10 working days, Law on Citizen Reception 2013, Article 28"),
     }.get(rule, rule)
+
+
+def reject_reason_label(reason: str) -> str:
+    return {
+        "outside_authority": _("Not within the commune's authority"),
+        "anonymous": _("Anonymous, the sender cannot be identified"),
+        "already_resolved": _("Already settled before"),
+        "duplicate": _("Same as a case already received"),
+        "other": _("Other reason"),
+    }.get(reason, reason)
+
+
+def status_icon(status: TicketStatus) -> str:
+    return {
+        TicketStatus.NEW: "🆕",
+        TicketStatus.ACKNOWLEDGED: "🔧",
+        TicketStatus.RESOLVED: "✅",
+        TicketStatus.FORWARDED: "↪️",
+        TicketStatus.REJECTED: "⛔",
+        TicketStatus.MERGED: "🔗",
+        TicketStatus.WITHDRAWN: "↩️",
+    }[status]

@@ -24,11 +24,21 @@ from aiogram.types import (
     ReplyParameters,
 )
 from aiogram.utils.i18n import I18n
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.compose import Outgoing, compose
 from bot.context import AppContext
-from models import Commune, DeliveryStatus, Notification, RecipientKind, Resident, Staff
+from models import (
+    Commune,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    RecipientKind,
+    Resident,
+    Staff,
+)
+from services import messages, reachability
 from services import residents as resident_service
 from services import staff as staff_service
 
@@ -109,26 +119,49 @@ class Outbox:
             chat_id, language = await self._recipient(notification, session)
             if chat_id is None:
                 if notification.recipient_kind is RecipientKind.STAFF_GROUP:
-                    notification.next_attempt_at = now + UNBOUND_GROUP_RETRY  # wait for /bind
+                    # wait for /bind — unless a /bind just released it (compare-and-set)
+                    await session.exec(
+                        update(Notification)
+                        .where(
+                            col(Notification.id) == notification.id,
+                            col(Notification.next_attempt_at) == notification.next_attempt_at,
+                        )
+                        .values(next_attempt_at=now + UNBOUND_GROUP_RETRY)
+                    )
                 else:
                     notification.status = DeliveryStatus.FAILED
                     notification.last_error = "recipient has no chat on this channel"
+                    session.add(notification)
+                await session.commit()
+                return
+            if await self._superseded(session, notification):
+                notification.status = DeliveryStatus.SENT  # a newer edit of the card follows
                 session.add(notification)
                 await session.commit()
                 return
             with self.i18n.context(), self.i18n.use_locale(language):
-                parts = await compose(session, notification, self.ctx.tz)
+                parts = await compose(session, notification, self.ctx)
             await session.commit()  # no lock held while we talk to Telegram
             sent: list[int] = list(notification.result.get("message_ids", []))
             try:
                 for part in parts[len(sent) :]:
-                    sent.append(await self._send(chat_id, part, sent[0] if sent else None))
+                    message_id = await self._send(chat_id, part, sent[0] if sent else None)
+                    sent.append(message_id)
                     notification.result = {
                         **notification.result,
                         "chat_id": chat_id,
                         "message_ids": sent,
                     }
                     session.add(notification)
+                    if notification.ticket_id is not None and part.method != "edit_text":
+                        await messages.remember(
+                            session,
+                            chat_id=chat_id,
+                            message_ids=[message_id],
+                            ticket_id=notification.ticket_id,
+                            notification_id=notification.id,
+                            purpose=notification.kind.value,
+                        )
                     await session.commit()
                 notification.status = DeliveryStatus.SENT
                 notification.sent_at = self.ctx.clock.now()
@@ -138,10 +171,18 @@ class Outbox:
                 await self._follow_migration(session, chat_id, exc.migrate_to_chat_id)
                 notification.next_attempt_at = now
             except TelegramForbiddenError as exc:
-                notification.status = DeliveryStatus.FAILED
                 notification.last_error = exc.message
+                if notification.recipient_kind is RecipientKind.STAFF_GROUP:
+                    await reachability.staff_group_lost(session, chat_id, now=now)
+                    notification.next_attempt_at = now + UNBOUND_GROUP_RETRY  # waits for /bind
+                else:
+                    notification.status = DeliveryStatus.FAILED
                 if notification.recipient_kind is RecipientKind.RESIDENT:
                     await resident_service.mark_blocked(session, notification.recipient_id, now)
+                elif notification.recipient_kind is RecipientKind.STAFF:
+                    await reachability.staff_blocked_bot(
+                        session, notification.recipient_id, now=now
+                    )
             except TelegramBadRequest as exc:
                 log.error("outbox %s refused by Telegram: %s", notification_id, exc.message)
                 notification.status = DeliveryStatus.FAILED
@@ -158,6 +199,20 @@ class Outbox:
             session.add(notification)
             await session.commit()
 
+    async def _superseded(self, session: Any, notification: Notification) -> bool:
+        """Of several pending edits of one card, only the newest needs sending."""
+        if notification.kind is not NotificationKind.CARD_REFRESH:
+            return False
+        newer = await session.exec(
+            select(Notification.id).where(
+                Notification.kind == NotificationKind.CARD_REFRESH,
+                Notification.ticket_id == notification.ticket_id,
+                Notification.status == DeliveryStatus.PENDING,
+                col(Notification.id) > notification.id,
+            )
+        )
+        return newer.first() is not None
+
     async def _follow_migration(self, session: Any, old_chat: int, new_chat: int) -> None:
         await staff_service.move_staff_chat(session, old_chat, new_chat)
 
@@ -167,9 +222,17 @@ class Outbox:
             params["reply_parameters"] = ReplyParameters(
                 message_id=first_id, allow_sending_without_reply=True
             )
-        result: Message | list[Message]
+        result: Message | list[Message] | bool
         if part.method == "text":
             result = await self.bot.send_message(chat_id, **params)
+        elif part.method == "edit_text":
+            try:
+                result = await self.bot.edit_message_text(**params)
+            except TelegramBadRequest as exc:
+                if "message is not modified" not in exc.message:
+                    raise
+                result = True  # the card already says this
+            return params["message_id"] if not isinstance(result, Message) else result.message_id
         elif part.method == "album":
             media = [
                 InputMediaPhoto(media=m["media"])
@@ -181,4 +244,5 @@ class Outbox:
         else:
             sender = getattr(self.bot, f"send_{part.method}")
             result = await sender(chat_id, **params)
+        assert not isinstance(result, bool)
         return result[0].message_id if isinstance(result, list) else result.message_id

@@ -33,33 +33,6 @@ def receipt_text(view: TicketView, tz: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def staff_card_text(view: TicketView, tz: ZoneInfo) -> str:
-    media = []
-    if view.attachments:
-        media.append(_("📎 {count} file(s)").format(count=len(view.attachments)))
-    if view.latitude is not None:
-        media.append(_("📍 location below"))
-    lines = [
-        _("🆕 <b>{code}</b> · {kind} · {category}").format(
-            code=view.code, kind=kind_label(view.kind), category=escape(_category(view))
-        ),
-        _("Status: {status}").format(status=status_label(view.status)),
-        _("From: {name}").format(name=escape(view.resident_name or _("(no name)"))),
-    ]
-    if view.village_name:
-        lines.append(_("Village: {village}").format(village=escape(view.village_name)))
-    lines += [
-        _("Received: {time}").format(time=local_time(view.received_at, tz)),
-        _("Acknowledge by: {day}").format(day=local_day(view.ack_due_at, tz)),
-        _("Answer by: <b>{day}</b> ({rule})").format(
-            day=local_day(view.resolve_due_at, tz), rule=rule_label(view.deadline_rule)
-        ),
-    ]
-    if media:
-        lines.append(" · ".join(media))
-    return "\n".join(lines)
-
-
 def status_text(view: TicketView, tz: ZoneInfo) -> str:
     lines = [
         _("<b>{code}</b> · {kind} · {category}").format(

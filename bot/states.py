@@ -14,3 +14,14 @@ class Filing(StatesGroup):
 
 class ChoosingCommune(StatesGroup):
     search = State()
+
+
+class DeskInput(StatesGroup):
+    """A staff member tapped a button that needs words (reply, result, reason…)."""
+
+    waiting = State()
+
+
+class FollowUp(StatesGroup):
+    adding = State()
+    reopen_reason = State()

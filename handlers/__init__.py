@@ -2,7 +2,11 @@
 
 from aiogram import Router
 
-from handlers import errors, staff
+from handlers import errors, staff, staff_admin, staff_onboarding
+from handlers.desk import buttons as desk_buttons
+from handlers.desk import commands as desk_commands
+from handlers.desk import input as desk_input
+from handlers.desk import templates as desk_templates
 from handlers.resident import build_router as build_resident_router
 from handlers.resident.fallback import stale_button
 
@@ -19,5 +23,17 @@ def build_root_router() -> Router:
     root = Router(name="root")
     stale = Router(name="stale_buttons")
     stale.callback_query.register(stale_button)  # last: a button nobody handles any more
-    attach(root, errors.router, staff.router, build_resident_router(), stale)
+    attach(
+        root,
+        errors.router,
+        staff_onboarding.router,
+        staff_admin.router,
+        staff.router,
+        desk_templates.router,
+        desk_buttons.router,
+        desk_commands.router,
+        desk_input.router,
+        build_resident_router(),
+        stale,
+    )
     return root

@@ -2,8 +2,8 @@
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramForbiddenError
-from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.filters import LEAVE_TRANSITION, ChatMemberUpdatedFilter, Command, CommandObject
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -11,6 +11,7 @@ from bot.callbacks import PhoneReveal
 from bot.context import AppContext
 from bot.formatting import escape
 from models import Commune, Role, Ticket
+from services import reachability
 from services import staff as staff_service
 from services.divisions import normalize_code
 from services.errors import InvalidCommuneCode, NotAuthorized
@@ -112,3 +113,13 @@ async def phone(
         )
         return
     await query.answer(_("Sent to you in a private chat."))
+
+
+@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))
+async def removed_from_group(
+    event: ChatMemberUpdated, session: AsyncSession, ctx: AppContext
+) -> None:
+    """The bot left or was removed from a group: if it was a staff group, unbind it."""
+    if event.chat.type in ("group", "supergroup"):
+        await reachability.staff_group_lost(session, event.chat.id, now=ctx.clock.now())
+        await session.commit()

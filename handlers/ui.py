@@ -12,3 +12,17 @@ async def drop_buttons(message: Message | InaccessibleMessage | None) -> None:
     if isinstance(message, Message) and message.reply_markup is not None:
         with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
             await message.edit_reply_markup(reply_markup=None)
+
+
+async def reply_long(message: Message, html: str) -> None:
+    """Sends HTML made of lines, split between lines so no piece passes Telegram's limit."""
+    from bot.formatting import TELEGRAM_TEXT_LIMIT, utf16_len
+
+    piece: list[str] = []
+    for line in html.split("\n"):
+        if piece and utf16_len("\n".join([*piece, line])) > TELEGRAM_TEXT_LIMIT:
+            await message.answer("\n".join(piece))
+            piece = []
+        piece.append(line)
+    if piece:
+        await message.answer("\n".join(piece))

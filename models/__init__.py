@@ -1,6 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
-from models.commune import Category, Commune, CommunePopulation, Village
+from models.commune import Category, Commune, CommunePopulation, ReplyTemplate, Village
 from models.enums import (
     ActorType,
     AttachmentKind,
@@ -15,8 +15,9 @@ from models.enums import (
     Role,
     TicketStatus,
 )
+from models.invite import StaffInvite
 from models.people import Resident, Staff
-from models.system import AuditEntry, ConversationState, Notification
+from models.system import AuditEntry, ChannelMessage, ConversationState, Notification
 from models.ticket import Attachment, Ticket, TicketEvent, TicketSequence
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEntry",
     "Category",
     "Channel",
+    "ChannelMessage",
     "Commune",
     "CommunePopulation",
     "ConversationState",
@@ -37,9 +39,11 @@ __all__ = [
     "Rating",
     "RecipientKind",
     "RejectReason",
+    "ReplyTemplate",
     "Resident",
     "Role",
     "Staff",
+    "StaffInvite",
     "Ticket",
     "TicketEvent",
     "TicketSequence",

@@ -55,3 +55,14 @@ class Category(SQLModel, table=True):
     name: str = Field(max_length=120)
     position: int = 0
     active: bool = True
+    default_staff_id: int | None = Field(default=None, foreign_key="staff.id")  # routing
+
+
+class ReplyTemplate(SQLModel, table=True):
+    """A canned answer an admin keeps for a category (or for every category)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    category_id: int | None = Field(default=None, foreign_key="category.id")
+    text: str
+    active: bool = True

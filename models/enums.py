@@ -120,6 +120,8 @@ class NotificationKind(StrEnum):
     CARD_REFRESH = "card_refresh"  # edit the staff card in place
     STAFF_ASSIGNED = "staff_assigned"  # to the officer: the case, in private
     STAFF_NEWS = "staff_news"  # to the group: the resident withdrew, added, reopened…
+    STAFF_ALERT = "staff_alert"  # the group was lost (to admins), an officer blocked the bot
+    STAFF_REMOVED = "staff_removed"  # to the group: who left, which cases need a new assignee
 
 
 class RecipientKind(StrEnum):

@@ -55,3 +55,19 @@ class ConversationState(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=200)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ChannelMessage(SQLModel, table=True):
+    """A message the bot sent about a ticket (the staff card, a receipt, an officer's copy),
+    so a reply to it, or an edit of it, finds its ticket."""
+
+    __table_args__ = (Index("ix_channelmessage_chat_message", "chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(default="telegram", max_length=20)
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    notification_id: int | None = Field(default=None, foreign_key="notification.id")
+    purpose: str = Field(max_length=32)  # the notification kind that sent it
+    sent_at: datetime = Field(default_factory=utcnow)

@@ -9,7 +9,6 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import (
-    Attachment,
     Channel,
     EventKind,
     NotificationKind,
@@ -34,7 +33,7 @@ from services.lifecycle import (
     require_staff,
 )
 from services.text import nfc
-from services.tickets import AttachmentDraft
+from services.tickets import AttachmentDraft, attach_files
 
 MAX_TEXT = 8000
 
@@ -120,30 +119,6 @@ async def assign(
     notify(session, ticket, NotificationKind.CARD_REFRESH, RecipientKind.STAFF_GROUP, now)
     await session.commit()
     return event
-
-
-def attach_files(
-    session: AsyncSession,
-    ticket: Ticket,
-    event: TicketEvent,
-    files: Sequence[AttachmentDraft],
-    channel: Channel,
-) -> None:
-    assert ticket.id is not None
-    for item in files:
-        session.add(
-            Attachment(
-                ticket_id=ticket.id,
-                event_id=event.id,
-                kind=item.kind,
-                channel=channel,
-                file_ref=item.file_ref,
-                file_unique_id=item.file_unique_id,
-                media_group=item.media_group,
-                caption=item.caption,
-                file_name=item.file_name,
-            )
-        )
 
 
 async def reply(
@@ -332,3 +307,11 @@ async def add_note(
     event = record(session, ticket, EventKind.NOTE, at, staff=actor, text=clean_text(text))
     await session.commit()
     return event
+
+
+async def take(
+    session: AsyncSession, ticket: Ticket, staff: Staff | None, *, at: datetime, now: datetime
+) -> TicketEvent:
+    """Nhận xử lý: an officer takes a ticket nobody handles yet."""
+    actor = await _authorise(session, staff, ticket, ALL_STAFF, "assign")
+    return await assign(session, ticket, actor, actor, at=at, now=now)

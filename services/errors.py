@@ -48,3 +48,23 @@ class TransitionRefused(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the ticket first; the caller's action was not applied."""
+
+
+class InviteNotFound(DomainError):
+    """No invitation has this token."""
+
+
+class InviteExpired(DomainError):
+    """The invitation's time ran out before it was used."""
+
+
+class InviteUsed(DomainError):
+    """The invitation was already used: each works once."""
+
+
+class LastAdmin(DomainError):
+    """The change would leave the commune without an admin."""
+
+
+class StaffNotFound(DomainError):
+    """No active staff member with this id (removed meanwhile, or an old button)."""

@@ -19,10 +19,10 @@ from models import (
     TicketEvent,
     TicketStatus,
 )
-from services.desk import attach_files, clean_text
+from services.desk import clean_text
 from services.errors import Conflict, NotAuthorized, TransitionRefused
 from services.lifecycle import OPEN, apply, notify, record
-from services.tickets import AttachmentDraft
+from services.tickets import AttachmentDraft, attach_files
 
 REOPEN_WINDOW = timedelta(days=7)
 RATEABLE = frozenset({TicketStatus.RESOLVED, TicketStatus.FORWARDED, TicketStatus.REJECTED})

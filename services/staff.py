@@ -7,8 +7,21 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import AuditEntry, Commune, DeliveryStatus, Notification, RecipientKind, Role, Staff
-from services.errors import InvalidInput, NotAuthorized, StaffExists
+from models import (
+    AuditEntry,
+    ChannelMessage,
+    Commune,
+    DeliveryStatus,
+    Notification,
+    RecipientKind,
+    Role,
+    Staff,
+)
+from services.errors import (
+    InvalidInput,
+    NotAuthorized,
+    StaffExists,
+)
 from services.text import nfc
 
 LEADING_ROLES = frozenset({Role.LEADER, Role.ADMIN})
@@ -134,6 +147,11 @@ async def communes_by_staff_chat(session: AsyncSession, chat_id: int) -> Sequenc
 
 async def move_staff_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
     """A group upgraded to a supergroup has a new id; the communes bound to it follow."""
+    await session.exec(
+        update(ChannelMessage)
+        .where(col(ChannelMessage.chat_id) == old_chat_id)
+        .values(chat_id=new_chat_id)
+    )
     for commune in await communes_by_staff_chat(session, old_chat_id):
         commune.staff_chat_id = new_chat_id
         session.add(commune)

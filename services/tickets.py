@@ -16,10 +16,10 @@ from models import (
     Commune,
     EventKind,
     Kind,
-    Notification,
     NotificationKind,
     RecipientKind,
     Resident,
+    Staff,
     Ticket,
     TicketEvent,
     Village,
@@ -27,6 +27,7 @@ from models import (
 from services.codes import format_code, next_sequence, parse_code
 from services.deadlines import DeadlinePolicy
 from services.errors import InvalidInput, TicketNotFound
+from services.lifecycle import notify, record
 from services.staff import record_refusal
 from services.text import nfc
 
@@ -57,6 +58,30 @@ class TicketDraft:
     longitude: float | None = None
     phone: str | None = None
     attachments: list[AttachmentDraft] = field(default_factory=list)
+
+
+def attach_files(
+    session: AsyncSession,
+    ticket: Ticket,
+    event: TicketEvent,
+    files: Sequence[AttachmentDraft],
+    channel: Channel,
+) -> None:
+    assert ticket.id is not None
+    for item in files:
+        session.add(
+            Attachment(
+                ticket_id=ticket.id,
+                event_id=event.id,
+                kind=item.kind,
+                channel=channel,
+                file_ref=item.file_ref,
+                file_unique_id=item.file_unique_id,
+                media_group=item.media_group,
+                caption=item.caption,
+                file_name=item.file_name,
+            )
+        )
 
 
 def clean_description(raw: str) -> str:
@@ -135,43 +160,56 @@ async def submit_ticket(
     )
     session.add(event)
     await session.flush()
-    for item in draft.attachments:
-        session.add(
-            Attachment(
-                ticket_id=ticket.id,
-                event_id=event.id,
-                kind=item.kind,
-                channel=draft.channel,
-                file_ref=item.file_ref,
-                file_unique_id=item.file_unique_id,
-                media_group=item.media_group,
-                caption=item.caption,
-                file_name=item.file_name,
-            )
-        )
+    attach_files(session, ticket, event, draft.attachments, draft.channel)
+    await _route(session, ticket, category, draft.received_at, now)
     if draft.phone:
         resident.phone = draft.phone
     if resident.consent_at is None:
         resident.consent_at = now
     resident.commune_id = commune.id
     session.add(resident)
-    for kind, recipient_kind, recipient_id in (
-        (NotificationKind.RECEIPT, RecipientKind.RESIDENT, resident.id),
-        (NotificationKind.STAFF_CARD, RecipientKind.STAFF_GROUP, None),
-    ):
-        session.add(
-            Notification(
-                kind=kind,
-                commune_id=commune.id,
-                ticket_id=ticket.id,
-                recipient_kind=recipient_kind,
-                recipient_id=recipient_id,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+    notify(
+        session,
+        ticket,
+        NotificationKind.RECEIPT,
+        RecipientKind.RESIDENT,
+        now,
+        recipient_id=resident.id,
+    )
+    notify(session, ticket, NotificationKind.STAFF_CARD, RecipientKind.STAFF_GROUP, now)
     await session.commit()
     return ticket
+
+
+async def _route(
+    session: AsyncSession, ticket: Ticket, category: Category | None, at: datetime, now: datetime
+) -> None:
+    """A category with a default officer hands them the ticket at once (like FixMyStreet's
+    per-category contacts)."""
+    if category is None or category.default_staff_id is None:
+        return
+    officer = await session.get(Staff, category.default_staff_id)
+    if officer is None or not officer.active or officer.commune_id != ticket.commune_id:
+        return
+    ticket.assignee_id = officer.id
+    session.add(ticket)
+    event = record(
+        session,
+        ticket,
+        EventKind.ASSIGNED,
+        at,
+        data={"from_staff_id": None, "to_staff_id": officer.id, "reason": "category_routing"},
+    )
+    await session.flush()
+    notify(
+        session,
+        ticket,
+        NotificationKind.STAFF_ASSIGNED,
+        RecipientKind.STAFF,
+        now,
+        recipient_id=officer.id,
+        payload={"event_id": event.id},
+    )
 
 
 async def list_for_resident(

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import keyboards
 from bot.callbacks import TicketDetails
 from bot.compose import text_messages
+from bot.compose_desk import my_ticket_keyboard
 from bot.context import AppContext
 from bot.formatting import escape, local_day
 from bot.labels import status_label
@@ -98,5 +99,5 @@ async def details(
 async def _show(message: Message, session: AsyncSession, ticket: Ticket, ctx: AppContext) -> None:
     assert ticket.id is not None
     view = await load_ticket_view(session, ticket.id)
-    for part in text_messages(status_text(view, ctx.tz), view.text, None):
+    for part in text_messages(status_text(view, ctx.tz), view.text, my_ticket_keyboard(view)):
         await message.answer(**part.params)

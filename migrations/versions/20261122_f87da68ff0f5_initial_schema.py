@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a0edae9f26f7
+Revision ID: f87da68ff0f5
 Revises:
-Create Date: 2026-11-22 05:41:06.712018
+Create Date: 2026-11-22 06:03:02.222963
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "a0edae9f26f7"
+revision: str = "f87da68ff0f5"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -47,23 +47,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_conversationstate")),
     )
-    op.create_table(
-        "category",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("commune_id", sa.Integer(), nullable=False),
-        sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["commune_id"], ["commune.id"], name=op.f("fk_category_commune_id_commune")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_category")),
-        sa.UniqueConstraint("commune_id", "slug", name=op.f("uq_category_commune_id_slug")),
-    )
-    with op.batch_alter_table("category", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_category_commune_id"), ["commune_id"], unique=False)
-
     op.create_table(
         "communepopulation",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -178,6 +161,78 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("auditentry", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_auditentry_commune_id"), ["commune_id"], unique=False)
+
+    op.create_table(
+        "category",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=False),
+        sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("default_staff_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["commune_id"], ["commune.id"], name=op.f("fk_category_commune_id_commune")
+        ),
+        sa.ForeignKeyConstraint(
+            ["default_staff_id"], ["staff.id"], name=op.f("fk_category_default_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_category")),
+        sa.UniqueConstraint("commune_id", "slug", name=op.f("uq_category_commune_id_slug")),
+    )
+    with op.batch_alter_table("category", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_category_commune_id"), ["commune_id"], unique=False)
+
+    op.create_table(
+        "staffinvite",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "role",
+            sa.Enum("officer", "leader", "admin", name="role", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+        sa.Column("created_by_staff_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("used_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("used_by_telegram_id", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["commune_id"], ["commune.id"], name=op.f("fk_staffinvite_commune_id_commune")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_staff_id"],
+            ["staff.id"],
+            name=op.f("fk_staffinvite_created_by_staff_id_staff"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_staffinvite")),
+    )
+    with op.batch_alter_table("staffinvite", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_staffinvite_commune_id"), ["commune_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_staffinvite_token"), ["token"], unique=True)
+
+    op.create_table(
+        "replytemplate",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=True),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["category_id"], ["category.id"], name=op.f("fk_replytemplate_category_id_category")
+        ),
+        sa.ForeignKeyConstraint(
+            ["commune_id"], ["commune.id"], name=op.f("fk_replytemplate_commune_id_commune")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_replytemplate")),
+    )
+    with op.batch_alter_table("replytemplate", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_replytemplate_commune_id"), ["commune_id"], unique=False
+        )
 
     op.create_table(
         "ticket",
@@ -309,6 +364,8 @@ def upgrade() -> None:
                 "card_refresh",
                 "staff_assigned",
                 "staff_news",
+                "staff_alert",
+                "staff_removed",
                 name="notificationkind",
                 native_enum=False,
                 length=32,
@@ -502,11 +559,44 @@ def upgrade() -> None:
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_attachment_ticket_id"), ["ticket_id"], unique=False)
 
+    op.create_table(
+        "channelmessage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("notification_id", sa.Integer(), nullable=True),
+        sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["notification_id"],
+            ["notification.id"],
+            name=op.f("fk_channelmessage_notification_id_notification"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["ticket.id"], name=op.f("fk_channelmessage_ticket_id_ticket")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_channelmessage")),
+    )
+    with op.batch_alter_table("channelmessage", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_channelmessage_chat_message", ["chat_id", "message_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_channelmessage_ticket_id"), ["ticket_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("channelmessage", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_channelmessage_ticket_id"))
+        batch_op.drop_index("ix_channelmessage_chat_message")
+
+    op.drop_table("channelmessage")
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attachment_ticket_id"))
 
@@ -527,6 +617,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ticket_assignee_id"))
 
     op.drop_table("ticket")
+    with op.batch_alter_table("replytemplate", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_replytemplate_commune_id"))
+
+    op.drop_table("replytemplate")
+    with op.batch_alter_table("staffinvite", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_staffinvite_token"))
+        batch_op.drop_index(batch_op.f("ix_staffinvite_commune_id"))
+
+    op.drop_table("staffinvite")
+    with op.batch_alter_table("category", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_category_commune_id"))
+
+    op.drop_table("category")
     with op.batch_alter_table("auditentry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_auditentry_commune_id"))
 
@@ -551,10 +654,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_communepopulation_commune_id"))
 
     op.drop_table("communepopulation")
-    with op.batch_alter_table("category", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_category_commune_id"))
-
-    op.drop_table("category")
     op.drop_table("conversationstate")
     with op.batch_alter_table("commune", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_commune_code"))

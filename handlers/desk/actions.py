@@ -1,0 +1,94 @@
+"""One entry for every staff action, whether it came from a button, a command or a reply:
+parse the words, call the service, say what was done."""
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import AppContext
+from models import RejectReason, Staff, Ticket
+from services import desk
+from services.deadlines import end_of_local_day
+from services.desk_access import find_staff, ticket_for_staff
+from services.errors import InvalidInput
+from services.tickets import AttachmentDraft
+
+NEEDS_TEXT = frozenset({"reply", "close", "forward", "reject", "extend", "note", "merge", "assign"})
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_due(raw: str, ticket: Ticket, ctx: AppContext) -> datetime:
+    """ "dd/mm/yyyy" or "+N" working days after the current due date; the end of that day."""
+    current = ticket.resolve_due_at.astimezone(ctx.tz).date()
+    if raw.startswith("+") and raw[1:].isdigit() and 0 < int(raw[1:]) <= 60:
+        day = ctx.policy.calendar.add_working_days(current, int(raw[1:]))
+    elif match := _DATE.match(raw):
+        try:
+            day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError as exc:
+            raise InvalidInput("bad_date") from exc
+    else:
+        raise InvalidInput("bad_date")
+    return end_of_local_day(day, ctx.tz)
+
+
+def _split_first(text: str) -> tuple[str, str]:
+    head, _sep, rest = text.strip().partition("\n" if "\n" in text.strip() else " ")
+    return head.strip(), rest.strip()
+
+
+async def perform(
+    session: AsyncSession,
+    ctx: AppContext,
+    ticket: Ticket,
+    staff: Staff | None,
+    action: str,
+    text: str,
+    *,
+    at: datetime,
+    files: Sequence[AttachmentDraft] = (),
+    reason: RejectReason = RejectReason.OTHER,
+) -> str:
+    """Does it, or raises a DomainError having changed nothing. Returns the confirmation."""
+    now = ctx.clock.now()
+    code = ticket.code
+    if action == "ack":
+        await desk.acknowledge(session, ticket, staff, at=at, now=now)
+        return _("✅ {code} accepted.").format(code=code)
+    if action == "take":
+        await desk.take(session, ticket, staff, at=at, now=now)
+        return _("🙋 {code} is yours.").format(code=code)
+    if action == "assign":
+        assignee = await find_staff(session, ticket.commune_id, text)
+        await desk.assign(session, ticket, staff, assignee, at=at, now=now)
+        return _("👤 {code} assigned to {name}.").format(code=code, name=assignee.name)
+    if action == "reply":
+        await desk.reply(session, ticket, staff, text, at=at, now=now, files=files)
+        return _("💬 Your answer to {code} was sent to the resident.").format(code=code)
+    if action == "close":
+        await desk.close(session, ticket, staff, text, at=at, now=now)
+        return _("✔️ {code} closed; the resident has the result.").format(code=code)
+    if action == "forward":
+        body, why = (text.strip(), "") if "\n" not in text.strip() else _split_first(text)
+        await desk.forward(session, ticket, staff, body, why or None, at=at, now=now)
+        return _("↪️ {code} forwarded; the resident was told.").format(code=code)
+    if action == "reject":
+        await desk.reject(session, ticket, staff, reason, text or None, at=at, now=now)
+        return _("⛔ {code} refused; the resident was told why.").format(code=code)
+    if action == "extend":
+        when, why = _split_first(text)
+        await desk.extend(session, ticket, staff, parse_due(when, ticket, ctx), why, at=at, now=now)
+        return _("⏳ {code} extended; the resident was told.").format(code=code)
+    if action == "note":
+        await desk.add_note(session, ticket, staff, text, at=at, now=now)
+        return _("📝 Note added to {code}.").format(code=code)
+    if action == "merge":
+        into = ticket  # refused before it matters when the caller is not staff
+        if staff is not None and staff.telegram_id is not None:
+            into, _member = await ticket_for_staff(session, staff.telegram_id, text.strip(), None)
+        await desk.merge(session, ticket, staff, into, at=at, now=now)
+        return _("🔗 {code} merged into {into}.").format(code=code, into=into.code)
+    raise InvalidInput(f"unknown action {action}")

@@ -1,0 +1,219 @@
+"""Buttons on the staff card. Actions that need words continue in a private chat."""
+
+import contextlib
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.callbacks import AssignTo, DeskAction, RejectWith
+from bot.context import AppContext
+from bot.desk_render import assignee_keyboard, card_keyboard, reject_keyboard
+from bot.states import DeskInput
+from handlers.desk.actions import perform
+from handlers.desk.common import explain
+from handlers.desk.templates import template_buttons
+from models import RejectReason, Role, Staff, Ticket
+from services.desk_access import ticket_by_id_for_staff
+from services.errors import DomainError, NotAuthorized
+from services.lifecycle import ALL_STAFF, LEADERS, check_allowed, require_staff
+from services.templates import templates_for
+from services.views import load_ticket_view
+
+router = Router(name="desk_buttons")
+
+EVENT_OF = {
+    "reply": "replied",
+    "close": "resolved",
+    "forward": "forwarded",
+    "reject": "rejected",
+    "extend": "extended",
+    "merge": "merged",
+}
+
+
+def prompt_text(action: str, code: str) -> str:
+    texts = {
+        "reply": _(
+            "💬 Write the answer for {code} (text or photos). It goes to the resident, signed by the office."
+        ),
+        "close": _(
+            "✔️ Write the result for {code}. The resident receives it and the case is closed."
+        ),
+        "forward": _(
+            "↪️ Write the competent body for {code} on the first line, and why on the next."
+        ),
+        "reject": _("⛔ Write why {code} is not accepted. The resident receives it."),
+        "extend": _(
+            "⏳ Write the new due date for {code} (dd/mm/yyyy, or +N working days) and the reason, e.g.: +5 Waiting for the survey"
+        ),
+        "note": _("📝 Write an internal note for {code}. The resident never sees it."),
+        "merge": _("🔗 Write the code of the case {code} duplicates, e.g. PA24-0040."),
+    }
+    return texts[action].format(code=code) + "\n" + _("Send /cancel to stop.")
+
+
+async def ask_in_private(
+    query: CallbackQuery,
+    state: FSMContext,
+    bot: Bot,
+    session: AsyncSession,
+    ticket_id: int,
+    code: str,
+    action: str,
+    reason: str = RejectReason.OTHER.value,
+) -> None:
+    user = query.from_user.id
+    private = FSMContext(
+        storage=state.storage,
+        key=StorageKey(bot_id=bot.id, chat_id=user, user_id=user),
+    )
+    await private.set_state(DeskInput.waiting)  # before the question: the answer may be quick
+    await private.set_data({"ticket_id": ticket_id, "action": action, "reason": reason})
+    canned = None
+    if action in ("reply", "close"):
+        ticket = await session.get(Ticket, ticket_id)
+        if ticket is not None:
+            offered = list(await templates_for(session, ticket.commune_id, ticket.category_id))
+            canned = template_buttons(ticket_id, offered)
+    try:
+        await bot.send_message(user, prompt_text(action, code), reply_markup=canned)
+    except (TelegramForbiddenError, TelegramBadRequest):
+        await private.clear()
+        await query.answer(
+            _("Open a private chat with me first (tap my name, then Start), then try again."),
+            show_alert=True,
+        )
+        return
+    in_private = query.message is not None and query.message.chat.id == user
+    await query.answer(None if in_private else _("Continue in your private chat with me."))
+
+
+@router.callback_query(DeskAction.filter())
+async def on_card_button(
+    query: CallbackQuery,
+    callback_data: DeskAction,
+    session: AsyncSession,
+    state: FSMContext,
+    bot: Bot,
+    ctx: AppContext,
+) -> None:
+    action = callback_data.action
+    try:
+        ticket, member = await ticket_by_id_for_staff(
+            session, query.from_user.id, callback_data.ticket_id
+        )
+        if action in ("ack", "take"):
+            done = await perform(session, ctx, ticket, member, action, "", at=ctx.clock.now())
+            await query.answer(done)
+            return
+        roles = LEADERS if action in ("assign", "extend") else ALL_STAFF
+        try:
+            require_staff(session, member, ticket, roles, action)
+        except NotAuthorized:
+            await session.commit()
+            raise
+        if action in EVENT_OF:
+            from models import EventKind
+
+            check_allowed(ticket, EventKind(EVENT_OF[action]))
+    except DomainError as error:
+        await query.answer(explain(error)[:200], show_alert=True)
+        return
+    message = query.message
+    if action in ("assign", "reject", "back") and isinstance(message, Message):
+        markup: InlineKeyboardMarkup | None
+        if action == "assign":
+            people = list(
+                (
+                    await session.exec(
+                        select(Staff).where(
+                            Staff.commune_id == ticket.commune_id,
+                            col(Staff.active).is_(True),
+                            Staff.role == Role.OFFICER,
+                        )
+                    )
+                ).all()
+            ) or list(
+                (
+                    await session.exec(
+                        select(Staff).where(
+                            Staff.commune_id == ticket.commune_id, col(Staff.active).is_(True)
+                        )
+                    )
+                ).all()
+            )
+            markup = assignee_keyboard(ticket.id or 0, people)
+        elif action == "reject":
+            markup = reject_keyboard(ticket.id or 0)
+        else:
+            markup = card_keyboard(await load_ticket_view(session, ticket.id or 0))
+        await query.answer()
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=markup)
+        return
+    await ask_in_private(query, state, bot, session, ticket.id or 0, ticket.code, action)
+
+
+@router.callback_query(AssignTo.filter())
+async def on_assignee(
+    query: CallbackQuery, callback_data: AssignTo, session: AsyncSession, ctx: AppContext
+) -> None:
+    try:
+        ticket, member = await ticket_by_id_for_staff(
+            session, query.from_user.id, callback_data.ticket_id
+        )
+        assignee = await session.get(Staff, callback_data.staff_id)
+        if assignee is None:
+            raise NotAuthorized("assign")
+        from services import desk
+
+        await desk.assign(
+            session, ticket, member, assignee, at=ctx.clock.now(), now=ctx.clock.now()
+        )
+    except DomainError as error:
+        await query.answer(explain(error)[:200], show_alert=True)
+        return
+    await query.answer(
+        _("👤 {code} assigned to {name}.").format(code=ticket.code, name=assignee.name)
+    )
+
+
+@router.callback_query(RejectWith.filter())
+async def on_reject_reason(
+    query: CallbackQuery,
+    callback_data: RejectWith,
+    session: AsyncSession,
+    state: FSMContext,
+    bot: Bot,
+    ctx: AppContext,
+) -> None:
+    try:
+        reason = RejectReason(callback_data.reason)
+        ticket, member = await ticket_by_id_for_staff(
+            session, query.from_user.id, callback_data.ticket_id
+        )
+        if reason is RejectReason.OTHER:
+            require_staff(session, member, ticket, ALL_STAFF, "reject")
+            await ask_in_private(
+                query, state, bot, session, ticket.id or 0, ticket.code, "reject", reason.value
+            )
+            return
+        done = await perform(
+            session, ctx, ticket, member, "reject", "", at=ctx.clock.now(), reason=reason
+        )
+    except (DomainError, ValueError) as error:
+        await session.commit()  # a refusal, if any, stays recorded
+        text = (
+            explain(error)
+            if isinstance(error, DomainError)
+            else _("This button is no longer active.")
+        )
+        await query.answer(text[:200], show_alert=True)
+        return
+    await query.answer(done[:200])
