@@ -197,6 +197,8 @@ async def _staff_news(
         header = _("📎 The resident added to {code}:").format(code=code)
     elif event.kind is EventKind.WITHDRAWN:
         header = _("↩️ The resident withdrew {code}. Nothing more to do.").format(code=code)
+    elif event.kind is EventKind.COMMENTED:
+        header = _("💬 The resident's opinion of the answer to {code}:").format(code=code)
     elif event.kind is EventKind.REOPENED:
         header = _(
             "🔁 The resident is not satisfied with the answer to {code} and reopened it:"

@@ -25,3 +25,4 @@ class DeskInput(StatesGroup):
 class FollowUp(StatesGroup):
     adding = State()
     reopen_reason = State()
+    comment = State()

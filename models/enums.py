@@ -83,6 +83,7 @@ class EventKind(StrEnum):
     NOTE = "note"
     INFO_ADDED = "info_added"
     RATED = "rated"
+    COMMENTED = "commented"  # the resident's words about the answer, after rating it
     PHONE_VIEWED = "phone_viewed"
     REDACTED = "redacted"
 

@@ -161,3 +161,31 @@ async def reopen(
     _tell_staff(session, ticket, event, now)
     await session.commit()
     return event
+
+
+async def comment(
+    session: AsyncSession,
+    ticket: Ticket,
+    resident: Resident,
+    text: str,
+    *,
+    at: datetime,
+    now: datetime,
+) -> TicketEvent:
+    """Words about the answer, after rating it; the staff read them."""
+    _own(ticket, resident)
+    if ticket.rating is None:
+        raise TransitionRefused(ticket.code, ticket.status.value, EventKind.COMMENTED.value)
+    event = record(
+        session,
+        ticket,
+        EventKind.COMMENTED,
+        at,
+        resident=resident,
+        text=clean_text(text),
+        data={"rating": ticket.rating.value},
+    )
+    await session.flush()
+    _tell_staff(session, ticket, event, now)
+    await session.commit()
+    return event

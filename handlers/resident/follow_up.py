@@ -168,10 +168,29 @@ async def reopen_reason(
     )
 
 
+@router.message(FollowUp.comment, F.text)
+async def commented(
+    message: Message, state: FSMContext, session: AsyncSession, resident: Resident, ctx: AppContext
+) -> None:
+    ticket = await _own_ticket(session, resident, (await state.get_data()).get("follow_ticket", 0))
+    await state.clear()
+    if ticket is None:
+        return
+    try:
+        await follow_up.comment(
+            session, ticket, resident, message.text or "", at=message.date, now=ctx.clock.now()
+        )
+    except DomainError as error:
+        await message.answer(_why_not(error))
+        return
+    await message.answer(_("Thank you, the commune will read it."))
+
+
 @router.callback_query(RateAnswer.filter())
 async def rated(
     query: CallbackQuery,
     callback_data: RateAnswer,
+    state: FSMContext,
     session: AsyncSession,
     resident: Resident,
     ctx: AppContext,
@@ -192,6 +211,12 @@ async def rated(
         return
     await query.answer(_("Thank you for your rating!"))
     await drop_buttons(query.message)
+    if isinstance(query.message, Message):
+        await state.set_state(FollowUp.comment)
+        await state.update_data(follow_ticket=ticket.id)
+        await query.message.answer(
+            _("Thank you! If you like, write a few words about the answer (or send /cancel).")
+        )
     if (
         level is Rating.UNSATISFIED
         and follow_up.can_reopen(ticket, ctx.clock.now())

@@ -95,6 +95,11 @@ async def test_the_full_life_of_a_case(
         and "thay bóng đèn mới" in result["text"]
     )
     hoa.tap("😊 Rất hài lòng")
+    assert "nhận xét" in (await hoa.next_message())["text"]
+    hoa.send("Cán bộ xã làm nhanh, cảm ơn!")
+    assert "UBND sẽ đọc" in (await hoa.next_message())["text"]
+    opinion = await group.next_message()
+    assert "Ý kiến của người dân" in opinion["text"] and "làm nhanh" in opinion["text"]
     await fake.wait_until(lambda: "✅" in fake.message(group.id, card["message_id"])["text"][:2])
 
     await db.rollback()  # a fresh snapshot
@@ -193,7 +198,8 @@ async def test_merge_follow_up_and_reopen(
         assert "Đã nạo vét cống" in result["text"]
 
     hoa.tap("🙁 Chưa hài lòng")
-    offer = await hoa.next_message()
+    await hoa.next_message()  # an opinion is welcome…
+    offer = await hoa.next_message()  # …and the case can be reopened
     assert "trong 7 ngày" in offer["text"].lower()
     hoa.tap("🔁 Đề nghị UBND xem xét lại")
     await hoa.next_message()
