@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import cli_calendar
 from bot.catalogs import translation
 from bot.config import ConfigError, Settings, load_settings
 from bot.deeplinks import fetch_bot_username, invite_link, invite_payload
@@ -25,7 +26,7 @@ from services.errors import (
 )
 from services.migrations import upgrade_database
 
-COMMANDS = ("commune", "village", "staff")
+COMMANDS = ("commune", "village", "staff", "calendar", "rule")
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
 ROLE_NAMES = {Role.OFFICER: "Officer", Role.LEADER: "Leader", Role.ADMIN: "Admin"}  # as the bot
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     slist = members.add_parser("list")
     slist.add_argument("--commune", required=True)
     slist.set_defaults(run=staff_list)
+    cli_calendar.add_commands(groups)
     return parser
 
 

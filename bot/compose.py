@@ -94,8 +94,9 @@ async def _receipt(
     return [Outgoing("text", {"text": receipt_text(view, ctx.tz), "reply_markup": main_menu()})]
 
 
-def card_messages(view: TicketView, ctx: AppContext) -> list[Outgoing]:
-    header = card_header(view, ctx.tz, ctx.clock.now(), ctx.policy.calendar)
+async def card_messages(session: AsyncSession, view: TicketView, ctx: AppContext) -> list[Outgoing]:
+    calendar = await ctx.policy.calendar_for(session, view.commune.id)
+    header = card_header(view, ctx.tz, ctx.clock.now(), calendar)
     return text_messages(header, view.text, card_keyboard(view))
 
 
@@ -105,7 +106,7 @@ async def _staff_card(
 ) -> list[Outgoing]:
     assert notification.ticket_id is not None
     view = await load_ticket_view(session, notification.ticket_id)
-    return card_messages(view, ctx) + media_messages(view.attachments, view)
+    return await card_messages(session, view, ctx) + media_messages(view.attachments, view)
 
 
 async def compose(

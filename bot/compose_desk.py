@@ -162,7 +162,7 @@ async def _card_refresh(
     if card is None:
         return []
     view = await load_ticket_view(session, notification.ticket_id)
-    first = card_messages(view, ctx)[0]
+    first = (await card_messages(session, view, ctx))[0]
     params = {"chat_id": card.chat_id, "message_id": card.message_id, **first.params}
     return [Outgoing("edit_text", params)]
 
@@ -182,7 +182,11 @@ async def _assigned(
             ).format(code=view.code)
         },
     )
-    return [intro, *card_messages(view, ctx), *media_messages(view.attachments, view)]
+    return [
+        intro,
+        *await card_messages(session, view, ctx),
+        *media_messages(view.attachments, view),
+    ]
 
 
 @composer(NotificationKind.STAFF_NEWS)

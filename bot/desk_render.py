@@ -50,7 +50,8 @@ def card_header(view: TicketView, tz: ZoneInfo, now: datetime, calendar: Working
         _("Received: {time}").format(time=local_time(view.received_at, tz)),
         _("Acknowledge by: {day}").format(day=local_day(view.ack_due_at, tz)),
         _("Answer by: <b>{day}</b> ({rule})").format(
-            day=local_day(view.resolve_due_at, tz), rule=rule_label(view.deadline_rule)
+            day=local_day(view.resolve_due_at, tz),
+            rule=rule_label(view.deadline_rule, view.deadline_basis),
         ),
     ]
     if view.status.is_open:

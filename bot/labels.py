@@ -44,10 +44,14 @@ def category_label(slug: str | None, stored_name: str | None) -> str:
     return stored_name or _("Other")
 
 
-def rule_label(rule: str) -> str:
-    return {
+def rule_label(rule: str, basis: str = "") -> str:
+    """Which rule set a due date, with its legal basis."""
+    known = {
         "default": _("10 working days, Law on Citizen Reception 2013, Article 28"),
-    }.get(rule, rule)
+        "complaint": _("Law on Complaints 2011, Articles 27–28"),
+        "denunciation": _("Law on Denunciations 2018, Articles 24 and 30"),
+    }
+    return known.get(rule) or (f"{rule}: {basis}" if basis else rule)
 
 
 def reject_reason_label(reason: str) -> str:

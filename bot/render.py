@@ -24,7 +24,7 @@ def receipt_text(view: TicketView, tz: ZoneInfo) -> str:
         _("Received: {time}").format(time=local_time(view.received_at, tz)),
         _("Acknowledgement due: {day}").format(day=local_day(view.ack_due_at, tz)),
         _("Answer due: <b>{day}</b>").format(day=local_day(view.resolve_due_at, tz)),
-        _("({rule})").format(rule=rule_label(view.deadline_rule)),
+        _("({rule})").format(rule=rule_label(view.deadline_rule, view.deadline_basis)),
         "",
         _("You will get a message here when your case moves. To check it: /status {code}").format(
             code=view.code

@@ -1,10 +1,13 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from models.calendar import CalendarDay, DeadlineRuleRow
 from models.commune import Category, Commune, CommunePopulation, ReplyTemplate, Village
 from models.enums import (
     ActorType,
     AttachmentKind,
     Channel,
+    DayKind,
+    DayUnit,
     DeliveryStatus,
     EventKind,
     Kind,
@@ -25,12 +28,16 @@ __all__ = [
     "Attachment",
     "AttachmentKind",
     "AuditEntry",
+    "CalendarDay",
     "Category",
     "Channel",
     "ChannelMessage",
     "Commune",
     "CommunePopulation",
     "ConversationState",
+    "DayKind",
+    "DayUnit",
+    "DeadlineRuleRow",
     "DeliveryStatus",
     "EventKind",
     "Kind",

@@ -18,6 +18,7 @@ class Commune(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=500)
     reception_schedule: str | None = Field(default=None, max_length=500)
     staff_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    work_week: str = Field(default="01234", max_length=7)  # weekdays worked, Monday = 0
     created_at: datetime = Field(default_factory=utcnow)
 
 

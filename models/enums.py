@@ -104,6 +104,16 @@ class RejectReason(StrEnum):
     OTHER = "other"
 
 
+class DayKind(StrEnum):
+    DAY_OFF = "day_off"
+    WORKDAY = "workday"  # a make-up working day (ngày làm bù)
+
+
+class DayUnit(StrEnum):
+    WORKING = "working"  # ngày làm việc
+    CALENDAR = "calendar"  # ngày (theo lịch)
+
+
 class AttachmentKind(StrEnum):
     PHOTO = "photo"
     VIDEO = "video"

@@ -46,7 +46,9 @@ class Ticket(SQLModel, table=True):
     ack_due_at: datetime
     resolve_due_at: datetime
     resolve_due_original_at: datetime
+    forward_due_at: datetime  # forwarding is judged against its own deadline
     deadline_rule: str = Field(max_length=64)  # which rule set the due dates
+    deadline_basis: str = Field(default="", max_length=200)  # and its legal basis
     acknowledged_at: datetime | None = None
     closed_at: datetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="ticket.id")

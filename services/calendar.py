@@ -45,6 +45,14 @@ class WorkingCalendar:
             return True
         return day.weekday() in self.work_week
 
+    def is_make_up_day(self, day: date) -> bool:
+        """A weekend day worked instead of a bridge holiday (nationally, or for the commune)."""
+        if day in self.make_up_days:
+            return True
+        vietnam = _vietnam_holidays()
+        day in vietnam  # noqa: B015 - populates the year
+        return day in vietnam.weekend_workdays
+
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (the start day itself never counts)."""
         if count < 1:

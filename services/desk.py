@@ -9,8 +9,10 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import (
+    Category,
     Channel,
     EventKind,
+    Kind,
     NotificationKind,
     RecipientKind,
     RejectReason,
@@ -20,6 +22,7 @@ from models import (
     TicketEvent,
     TicketStatus,
 )
+from services.deadlines import DeadlinePolicy
 from services.errors import Conflict, InvalidInput, NotAuthorized, TransitionRefused
 from services.lifecycle import (
     ALL_STAFF,
@@ -315,3 +318,66 @@ async def take(
     """Nhận xử lý: an officer takes a ticket nobody handles yet."""
     actor = await _authorise(session, staff, ticket, ALL_STAFF, "assign")
     return await assign(session, ticket, actor, actor, at=at, now=now)
+
+
+async def reclassify(
+    session: AsyncSession,
+    ticket: Ticket,
+    staff: Staff | None,
+    policy: DeadlinePolicy,
+    *,
+    kind: Kind | None = None,
+    category: Category | None = None,
+    at: datetime,
+    now: datetime,
+) -> TicketEvent:
+    """A different kind or field: the deadlines are computed again from the same receipt
+    time under the new rule; an extension already granted is kept if it is later."""
+    actor = await _authorise(session, staff, ticket, ALL_STAFF, "reclassify")
+    if ticket.status not in OPEN:
+        raise TransitionRefused(ticket.code, ticket.status.value, EventKind.RECLASSIFIED.value)
+    if category is not None and category.commune_id != ticket.commune_id:
+        raise InvalidInput("category of another commune")
+    before = {
+        "kind": ticket.kind.value,
+        "category_id": ticket.category_id,
+        "resolve_due_at": ticket.resolve_due_at.isoformat(),
+        "rule": ticket.deadline_rule,
+    }
+    new_kind = kind or ticket.kind
+    new_category_id = category.id if category else ticket.category_id
+    deadlines = await policy.deadlines(
+        session, ticket.commune_id, new_kind, new_category_id, ticket.received_at
+    )
+    extended = ticket.resolve_due_at != ticket.resolve_due_original_at
+    ticket.kind, ticket.category_id = new_kind, new_category_id
+    ticket.ack_due_at = deadlines.ack_due_at
+    ticket.forward_due_at = deadlines.forward_due_at
+    ticket.resolve_due_original_at = deadlines.resolve_due_at
+    ticket.resolve_due_at = (
+        max(ticket.resolve_due_at, deadlines.resolve_due_at)
+        if extended
+        else deadlines.resolve_due_at
+    )
+    ticket.deadline_rule, ticket.deadline_basis = deadlines.rule.name, deadlines.rule.legal_basis
+    session.add(ticket)
+    event = record(
+        session,
+        ticket,
+        EventKind.RECLASSIFIED,
+        at,
+        staff=actor,
+        data={
+            "from": before,
+            "to": {
+                "kind": new_kind.value,
+                "category_id": new_category_id,
+                "resolve_due_at": ticket.resolve_due_at.isoformat(),
+                "rule": deadlines.rule.name,
+            },
+        },
+    )
+    await session.flush()
+    notify(session, ticket, NotificationKind.CARD_REFRESH, RecipientKind.STAFF_GROUP, now)
+    await session.commit()
+    return event

@@ -122,7 +122,9 @@ async def submit_ticket(
     await _check_belongs(session, draft, commune)
     assert commune.id is not None and resident.id is not None
     category = await session.get(Category, draft.category_id) if draft.category_id else None
-    deadlines = policy.compute(draft.kind, category.slug if category else None, draft.received_at)
+    deadlines = await policy.deadlines(
+        session, commune.id, draft.kind, draft.category_id, draft.received_at
+    )
     year = policy.local_date(draft.received_at).year
     seq = await next_sequence(session, commune.id, year)
     ticket = Ticket(
@@ -143,7 +145,9 @@ async def submit_ticket(
         ack_due_at=deadlines.ack_due_at,
         resolve_due_at=deadlines.resolve_due_at,
         resolve_due_original_at=deadlines.resolve_due_at,
+        forward_due_at=deadlines.forward_due_at,
         deadline_rule=deadlines.rule.name,
+        deadline_basis=deadlines.rule.legal_basis,
     )
     session.add(ticket)
     await session.flush()

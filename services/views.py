@@ -41,6 +41,7 @@ class TicketView:
     ack_due_at: datetime
     resolve_due_at: datetime
     deadline_rule: str
+    deadline_basis: str
     latitude: float | None
     longitude: float | None
     resident_name: str | None
@@ -80,6 +81,7 @@ async def load_ticket_view(session: AsyncSession, ticket_id: int) -> TicketView:
         ack_due_at=ticket.ack_due_at,
         resolve_due_at=ticket.resolve_due_at,
         deadline_rule=ticket.deadline_rule,
+        deadline_basis=ticket.deadline_basis,
         latitude=ticket.latitude,
         longitude=ticket.longitude,
         resident_name=resident.full_name if resident else None,

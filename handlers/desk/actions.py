@@ -9,22 +9,33 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import AppContext
-from models import RejectReason, Staff, Ticket
+from models import Kind, RejectReason, Staff, Ticket
 from services import desk
+from services.calendar import WorkingCalendar
 from services.deadlines import end_of_local_day
 from services.desk_access import find_staff, ticket_for_staff
 from services.errors import InvalidInput
+from services.templates import find_category
+from services.text import fold
 from services.tickets import AttachmentDraft
 
 NEEDS_TEXT = frozenset({"reply", "close", "forward", "reject", "extend", "note", "merge", "assign"})
+KIND_WORDS = {
+    "phan_anh": Kind.REPORT,
+    "kien_nghi": Kind.PROPOSAL,
+    "hoi_dap": Kind.QUESTION,
+    "khieu_nai": Kind.COMPLAINT,
+    "to_cao": Kind.DENUNCIATION,
+    **{kind.value: kind for kind in Kind},
+}
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def parse_due(raw: str, ticket: Ticket, ctx: AppContext) -> datetime:
+def parse_due(raw: str, ticket: Ticket, ctx: AppContext, calendar: WorkingCalendar) -> datetime:
     """ "dd/mm/yyyy" or "+N" working days after the current due date; the end of that day."""
     current = ticket.resolve_due_at.astimezone(ctx.tz).date()
     if raw.startswith("+") and raw[1:].isdigit() and 0 < int(raw[1:]) <= 60:
-        day = ctx.policy.calendar.add_working_days(current, int(raw[1:]))
+        day = calendar.add_working_days(current, int(raw[1:]))
     elif match := _DATE.match(raw):
         try:
             day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
@@ -80,7 +91,9 @@ async def perform(
         return _("⛔ {code} refused; the resident was told why.").format(code=code)
     if action == "extend":
         when, why = _split_first(text)
-        await desk.extend(session, ticket, staff, parse_due(when, ticket, ctx), why, at=at, now=now)
+        calendar = await ctx.policy.calendar_for(session, ticket.commune_id)
+        due = parse_due(when, ticket, ctx, calendar)
+        await desk.extend(session, ticket, staff, due, why, at=at, now=now)
         return _("⏳ {code} extended; the resident was told.").format(code=code)
     if action == "note":
         await desk.add_note(session, ticket, staff, text, at=at, now=now)
@@ -91,4 +104,12 @@ async def perform(
             into, _member = await ticket_for_staff(session, staff.telegram_id, text.strip(), None)
         await desk.merge(session, ticket, staff, into, at=at, now=now)
         return _("🔗 {code} merged into {into}.").format(code=code, into=into.code)
+    if action == "reclassify":
+        wanted = text.strip()
+        kind = KIND_WORDS.get(fold(wanted).replace(" ", "_"))
+        category = None if kind else await find_category(session, ticket.commune_id, wanted)
+        await desk.reclassify(
+            session, ticket, staff, ctx.policy, kind=kind, category=category, at=at, now=now
+        )
+        return _("🏷 {code} reclassified; its deadlines were computed again.").format(code=code)
     raise InvalidInput(f"unknown action {action}")

@@ -31,6 +31,7 @@ USAGE = {
     "close": "/close PA24-0042 <result>",
     "merge": "/merge PA24-0042 PA24-0040",
     "note": "/note PA24-0042 <text>",
+    "reclassify": "/reclassify PA24-0042 dat_dai",
 }
 
 

@@ -62,5 +62,8 @@ def explain(error: DomainError) -> str:
             "ambiguous_code": _("You work for several communes; use the button on the card."),
             "assignee of another commune": _("That person is not staff of this commune."),
             "bad_date": _("Write the new date as dd/mm/yyyy, or +N for N working days."),
+            "category_not_found": _(
+                "No field matches that name; for example: dat_dai, moi_truong, khac."
+            ),
         }.get(str(error), _("That input is not valid."))
     return _("That cannot be done.")

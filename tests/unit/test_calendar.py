@@ -7,11 +7,10 @@ import pytest
 
 from models import Kind
 from services.calendar import WorkingCalendar
-from services.deadlines import DeadlinePolicy
+from services.deadlines import BUILT_IN, DEFAULT_RULE, compute
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 calendar = WorkingCalendar()
-policy = DeadlinePolicy(calendar, VN)
 
 
 @pytest.mark.parametrize(
@@ -69,17 +68,17 @@ def test_commune_days_off_and_make_up_days() -> None:
 
 def test_received_at_2359_on_friday_counts_from_monday() -> None:
     friday_night = datetime(2024, 11, 22, 23, 59, tzinfo=VN)
-    deadlines = policy.compute(Kind.REPORT, None, friday_night)
+    deadlines = compute(DEFAULT_RULE, calendar, friday_night, VN)
     assert deadlines.resolve_due_at == datetime(2024, 12, 6, 23, 59, 59, tzinfo=VN)
     assert deadlines.ack_due_at == datetime(2024, 11, 26, 23, 59, 59, tzinfo=VN)
     # one minute later (Saturday 00:00 local, still Friday in UTC) changes nothing
     saturday = datetime(2024, 11, 22, 17, 0, tzinfo=UTC)
-    assert policy.compute(Kind.REPORT, None, saturday).resolve_due_at == deadlines.resolve_due_at
+    assert compute(DEFAULT_RULE, calendar, saturday, VN).resolve_due_at == deadlines.resolve_due_at
 
 
 def test_received_on_a_holiday_counts_from_the_next_working_day() -> None:
     on_tet = datetime(2025, 1, 29, 9, 0, tzinfo=VN)  # mùng 1 Tết
-    deadlines = policy.compute(Kind.PROPOSAL, None, on_tet)
+    deadlines = compute(DEFAULT_RULE, calendar, on_tet, VN)
     # Tết runs to Sunday 02/02; ten working days are 03/02 … 14/02
     assert deadlines.resolve_due_at.date() == date(2025, 2, 14)
     assert deadlines.ack_due_at.date() == date(2025, 2, 4)
@@ -89,3 +88,29 @@ def test_received_on_a_holiday_counts_from_the_next_working_day() -> None:
 def test_working_days_between() -> None:
     assert calendar.working_days_between(date(2025, 1, 24), date(2025, 2, 14)) == 10
     assert calendar.working_days_between(date(2025, 2, 14), date(2025, 2, 14)) == 0
+
+
+def test_forwarding_has_its_own_five_working_days() -> None:
+    deadlines = compute(DEFAULT_RULE, calendar, datetime(2025, 1, 24, 10, 0, tzinfo=VN), VN)
+    assert deadlines.forward_due_at.date() == date(2025, 2, 7)  # Tết skipped
+
+
+def test_complaints_count_calendar_days_from_acceptance() -> None:
+    rule = BUILT_IN[Kind.COMPLAINT]
+    deadlines = compute(rule, calendar, datetime(2026, 3, 2, 9, 0, tzinfo=VN), VN)
+    assert deadlines.ack_due_at.date() == date(2026, 3, 12)  # 10 days
+    assert deadlines.resolve_due_at.date() == date(2026, 4, 13)  # 30 days later is Sat 11/04
+    assert rule.legal_basis == "Luật Khiếu nại 2011, Điều 27–28"
+
+
+def test_denunciations_accept_in_working_days_then_calendar_days() -> None:
+    rule = BUILT_IN[Kind.DENUNCIATION]
+    deadlines = compute(rule, calendar, datetime(2026, 3, 2, 9, 0, tzinfo=VN), VN)
+    assert deadlines.ack_due_at.date() == date(2026, 3, 11)  # 7 working days
+    assert deadlines.resolve_due_at.date() == date(2026, 4, 10)
+
+
+def test_a_commune_that_works_saturdays() -> None:
+    six_days = WorkingCalendar(work_week=range(6))
+    assert six_days.add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 21)
+    assert not six_days.is_working_day(date(2026, 11, 22))  # Sunday

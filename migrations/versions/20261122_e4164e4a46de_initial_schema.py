@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f87da68ff0f5
+Revision ID: e4164e4a46de
 Revises:
-Create Date: 2026-11-22 06:03:02.222963
+Create Date: 2026-11-22 06:09:30.539411
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "f87da68ff0f5"
+revision: str = "e4164e4a46de"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -33,6 +33,7 @@ def upgrade() -> None:
             "reception_schedule", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True
         ),
         sa.Column("staff_chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("work_week", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commune")),
     )
@@ -47,6 +48,27 @@ def upgrade() -> None:
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_conversationstate")),
     )
+    op.create_table(
+        "calendarday",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=True),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("day_off", "workday", name="daykind", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["commune_id"], ["commune.id"], name=op.f("fk_calendarday_commune_id_commune")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_calendarday")),
+        sa.UniqueConstraint("commune_id", "day", name=op.f("uq_calendarday_commune_id_day")),
+    )
+    with op.batch_alter_table("calendarday", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_calendarday_commune_id"), ["commune_id"], unique=False)
+
     op.create_table(
         "communepopulation",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -215,6 +237,54 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_staffinvite_token"), ["token"], unique=True)
 
     op.create_table(
+        "deadlinerule",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "report",
+                "proposal",
+                "question",
+                "complaint",
+                "denunciation",
+                name="kind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("category_id", sa.Integer(), nullable=True),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("legal_basis", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("ack_days", sa.Integer(), nullable=False),
+        sa.Column("resolve_days", sa.Integer(), nullable=False),
+        sa.Column("forward_days", sa.Integer(), nullable=False),
+        sa.Column(
+            "unit",
+            sa.Enum("working", "calendar", name="dayunit", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["category_id"], ["category.id"], name=op.f("fk_deadlinerule_category_id_category")
+        ),
+        sa.ForeignKeyConstraint(
+            ["commune_id"], ["commune.id"], name=op.f("fk_deadlinerule_commune_id_commune")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deadlinerule")),
+        sa.UniqueConstraint(
+            "commune_id",
+            "kind",
+            "category_id",
+            name=op.f("uq_deadlinerule_commune_id_kind_category_id"),
+        ),
+    )
+    with op.batch_alter_table("deadlinerule", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_deadlinerule_commune_id"), ["commune_id"], unique=False
+        )
+
+    op.create_table(
         "replytemplate",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("commune_id", sa.Integer(), nullable=False),
@@ -302,7 +372,9 @@ def upgrade() -> None:
         sa.Column("ack_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("resolve_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("resolve_due_original_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("forward_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("deadline_rule", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("deadline_basis", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("acknowledged_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
@@ -439,6 +511,7 @@ def upgrade() -> None:
                 "note",
                 "info_added",
                 "rated",
+                "commented",
                 "phone_viewed",
                 "redacted",
                 name="eventkind",
@@ -621,6 +694,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_replytemplate_commune_id"))
 
     op.drop_table("replytemplate")
+    with op.batch_alter_table("deadlinerule", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_deadlinerule_commune_id"))
+
+    op.drop_table("deadlinerule")
     with op.batch_alter_table("staffinvite", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staffinvite_token"))
         batch_op.drop_index(batch_op.f("ix_staffinvite_commune_id"))
@@ -654,6 +731,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_communepopulation_commune_id"))
 
     op.drop_table("communepopulation")
+    with op.batch_alter_table("calendarday", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_calendarday_commune_id"))
+
+    op.drop_table("calendarday")
     op.drop_table("conversationstate")
     with op.batch_alter_table("commune", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_commune_code"))
