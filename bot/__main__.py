@@ -1,5 +1,6 @@
 """`python -m bot` runs the bot (long polling); `python -m bot <command> …` is the CLI."""
 
+import argparse
 import asyncio
 import logging
 import sys
@@ -8,23 +9,34 @@ from bot.cli import COMMANDS
 from bot.cli import main as cli_main
 from bot.config import ConfigError, load_settings
 
+ROLES = ("all", "bot", "scheduler")
 
-def run_bot() -> int:
+
+def run(role: str) -> int:
+    """all: the bot and the scheduler (the embedded default); bot: only the bot; scheduler:
+    only the scheduled jobs. Several processes may share one database: one scheduler runs."""
     try:
         settings = load_settings()
-        settings.require_token()
+        if role != "scheduler":
+            settings.require_token()
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
-    from bot.app import BotApp  # aiogram takes seconds to import: only when it will run
-    from services.migrations import upgrade_database
+    from services.migrations import upgrade_database  # aiogram takes seconds: import late
 
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     upgrade_database(settings.database_url)
-    app = BotApp.create(settings)
+    if role == "scheduler":
+        from scheduler.main import run_scheduler_only
+
+        asyncio.run(run_scheduler_only(settings))
+        return 0
+    from bot.app import BotApp
+
+    app = BotApp.create(settings, with_scheduler=role == "all")
     asyncio.run(app.run_polling())
     return 0
 
@@ -32,10 +44,10 @@ def run_bot() -> int:
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] in COMMANDS:
         return cli_main(sys.argv[1:])
-    if len(sys.argv) > 1:
-        print(f"Error: unknown argument {sys.argv[1]!r}. Run `pakn --help`.", file=sys.stderr)
-        return 2
-    return run_bot()
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Hòm thư số")
+    parser.add_argument("--role", choices=ROLES, default="all")
+    args = parser.parse_args()
+    return run(args.role)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from bot.i18n import ResidentLocaleMiddleware, build_i18n
 from bot.middlewares import DbSessionMiddleware, ResidentMiddleware
 from bot.outbox import Outbox
 from handlers import build_root_router
+from scheduler.runner import SchedulerService
 from services.calendar import WorkingCalendar
 from services.clock import Clock, SystemClock
 from services.db import create_engine_for, session_factory
@@ -99,19 +100,32 @@ class BotApp:
     ctx: AppContext
     engine: AsyncEngine
     i18n: I18n
+    scheduler: SchedulerService | None = None
 
     @classmethod
-    def create(cls, settings: Settings, clock: Clock | None = None) -> "BotApp":
+    def create(
+        cls, settings: Settings, clock: Clock | None = None, *, with_scheduler: bool = False
+    ) -> "BotApp":
         engine = create_engine_for(settings.database_url)
         ctx = build_context(settings, engine, clock)
         ctx.policy.calendar.is_working_day(ctx.clock.now().date())  # load holidays up front
         bot = build_bot(settings)
         i18n = build_i18n()
         outbox = Outbox(bot, ctx, i18n)
-        return cls(bot, build_dispatcher(ctx, outbox, i18n), outbox, ctx, engine, i18n)
+        scheduler = (
+            SchedulerService(
+                ctx, engine, lease_seconds=settings.scheduler_lease_seconds, after_job=outbox.wake
+            )
+            if with_scheduler
+            else None
+        )
+        return cls(bot, build_dispatcher(ctx, outbox, i18n), outbox, ctx, engine, i18n, scheduler)
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         outbox_task = asyncio.create_task(self.outbox.run(), name="outbox")
+        scheduler_task = (
+            asyncio.create_task(self.scheduler.run(), name="scheduler") if self.scheduler else None
+        )
         try:
             await register_commands(self.bot, self.i18n)
             await self.dispatcher.start_polling(
@@ -120,6 +134,9 @@ class BotApp:
                 allowed_updates=self.dispatcher.resolve_used_update_types(),
             )
         finally:
+            if self.scheduler is not None and scheduler_task is not None:
+                self.scheduler.stop()
+                await scheduler_task
             self.outbox.stop()
             await outbox_task
             await self.bot.session.close()

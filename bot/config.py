@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     bot_api_url: str | None = Field(default=None, description="self-hosted Bot API server")
     timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
+    scheduler_lease_seconds: float = Field(default=60, gt=0.5, le=3600)
 
     @property
     def tz(self) -> ZoneInfo:

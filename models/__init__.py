@@ -20,6 +20,7 @@ from models.enums import (
 )
 from models.invite import StaffInvite
 from models.people import Resident, Staff
+from models.scheduling import JobMark, SchedulerLease
 from models.system import AuditEntry, ChannelMessage, ConversationState, Notification
 from models.ticket import Attachment, Ticket, TicketEvent, TicketSequence
 
@@ -40,6 +41,7 @@ __all__ = [
     "DeadlineRuleRow",
     "DeliveryStatus",
     "EventKind",
+    "JobMark",
     "Kind",
     "Notification",
     "NotificationKind",
@@ -49,6 +51,7 @@ __all__ = [
     "ReplyTemplate",
     "Resident",
     "Role",
+    "SchedulerLease",
     "Staff",
     "StaffInvite",
     "Ticket",

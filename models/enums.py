@@ -131,8 +131,12 @@ class NotificationKind(StrEnum):
     CARD_REFRESH = "card_refresh"  # edit the staff card in place
     STAFF_ASSIGNED = "staff_assigned"  # to the officer: the case, in private
     STAFF_NEWS = "staff_news"  # to the group: the resident withdrew, added, reopened…
+    REMINDER = "reminder"  # a deadline is near or passed (payload: which)
+    ESCALATION = "escalation"  # to leaders: what is late, once a working day
+    DIGEST = "digest"  # to the group at 07:30: new, due today, overdue, unassigned
     STAFF_ALERT = "staff_alert"  # the group was lost (to admins), an officer blocked the bot
     STAFF_REMOVED = "staff_removed"  # to the group: who left, which cases need a new assignee
+    STAFF_SUMMARY = "staff_summary"  # to the group: cards merged when they came too fast
 
 
 class RecipientKind(StrEnum):
