@@ -15,18 +15,6 @@ from services.errors import (
     TransitionRefused,
 )
 
-ACTION_NAMES = {
-    "acknowledged": "accept",
-    "assigned": "assign",
-    "replied": "reply to",
-    "resolved": "close",
-    "forwarded": "forward",
-    "rejected": "refuse",
-    "extended": "extend",
-    "merged": "merge",
-    "merge_into": "merge into",
-}
-
 
 def explain(error: DomainError) -> str:
     if isinstance(error, NotAuthorized):
