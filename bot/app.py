@@ -10,7 +10,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -82,14 +82,35 @@ def resident_commands() -> list[BotCommand]:
     ]
 
 
+def staff_group_commands() -> list[BotCommand]:
+    return [
+        BotCommand(command="ack", description=_("Accept a case: /ack PA26-0001")),
+        BotCommand(command="assign", description=_("Assign: /assign PA26-0001 @user")),
+        BotCommand(command="reply", description=_("Answer the resident: /reply PA26-0001 …")),
+        BotCommand(command="close", description=_("Close with the result: /close PA26-0001 …")),
+        BotCommand(command="forward", description=_("Forward to the competent body")),
+        BotCommand(command="reject", description=_("Refuse, with the reason")),
+        BotCommand(command="extend", description=_("Extend: /extend PA26-0001 +5 reason")),
+        BotCommand(command="merge", description=_("Merge a duplicate into a case")),
+        BotCommand(command="note", description=_("Internal note")),
+        BotCommand(command="queue", description=_("My open cases, most urgent first")),
+        BotCommand(command="find", description=_("Find cases by code or words")),
+        BotCommand(command="bind", description=_("Make this group the staff group (admins)")),
+    ]
+
+
 async def register_commands(bot: Bot, i18n: I18n) -> None:
-    scope = BotCommandScopeAllPrivateChats()
+    """Residents' commands in private chats, the desk's in groups; Vietnamese by default."""
     with i18n.context():
-        for language in ("vi", "en"):
-            with i18n.use_locale(language):
-                await bot.set_my_commands(resident_commands(), scope=scope, language_code=language)
-        with i18n.use_locale("vi"):  # everyone else sees Vietnamese
-            await bot.set_my_commands(resident_commands(), scope=scope)
+        for scope, commands in (
+            (BotCommandScopeAllPrivateChats(), resident_commands),
+            (BotCommandScopeAllGroupChats(), staff_group_commands),
+        ):
+            for language in ("vi", "en"):
+                with i18n.use_locale(language):
+                    await bot.set_my_commands(commands(), scope=scope, language_code=language)
+            with i18n.use_locale("vi"):  # everyone else sees Vietnamese
+                await bot.set_my_commands(commands(), scope=scope)
 
 
 @dataclass

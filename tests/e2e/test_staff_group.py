@@ -117,3 +117,11 @@ async def test_commands_are_registered_in_vietnamese_and_english(
     english = {c["command"]: c["description"] for c in fake.commands(scope, "en")}
     assert set(vietnamese) >= {"start", "new", "mine", "status", "help", "cancel"}
     assert vietnamese["new"] == "Gửi phản ánh, kiến nghị" and english["new"] == "Send feedback"
+
+
+async def test_desk_commands_are_offered_in_groups(fake: FakeTelegram, bot_app: BotApp) -> None:
+    scope = {"type": "all_group_chats"}
+    await fake.wait_until(lambda: fake.commands(scope=scope, language_code="en"))
+    vietnamese = {c["command"]: c["description"] for c in fake.commands(scope=scope)}
+    assert {"ack", "assign", "reply", "close", "extend", "queue", "bind"} <= set(vietnamese)
+    assert vietnamese["ack"].startswith("Tiếp nhận hồ sơ")
