@@ -249,6 +249,23 @@ async def _staff_alert(
             "⚠️ I was removed from the staff group, so new cases cannot be posted there. "
             "Add me to a group and send /bind there; the cards that waited will follow."
         )
+    elif notification.payload.get("alert") == "parked":
+        payload = notification.payload
+        whom = {
+            "resident": _("a resident"),
+            "staff": _("a staff member"),
+            "staff_group": _("the staff group"),
+        }.get(str(payload.get("recipient")), "")
+        text = _(
+            "⚠️ A message to {whom}{code} could not be delivered after {attempts} attempts "
+            "and was set aside. Last error: {error}. Check that the bot can reach Telegram; "
+            "the case itself is safe (see /queue)."
+        ).format(
+            whom=whom,
+            code=f" ({escape(str(payload['code']))})" if payload.get("code") else "",
+            attempts=payload.get("attempts", 0),
+            error=escape(str(payload.get("error", ""))),
+        )
     else:
         text = _(
             "⚠️ {name} has blocked the bot and no longer receives cases in private. "

@@ -1,61 +1,51 @@
 """Sends what the outbox holds: woken at once after each update, swept periodically for
-rows written by other processes (the CLI). At least once: a part is marked sent only after
-Telegram confirmed it, so a crash can repeat at most the part that was in flight."""
+rows written by other processes (the CLI).
+
+Each recipient has a lane: a task that sends that recipient's messages one after another,
+oldest first, so one chat's messages keep their order while up to MAX_LANES chats are
+served at once and a slow or flooded chat holds up no other. Every Bot API call passes
+the rate limiter (30/s overall, ~1/s per person, 20/min per group); how one message is
+delivered, retried or parked is `bot.outbox_delivery`.
+
+At least once: a part is marked sent only after Telegram confirmed it, so a crash can
+repeat only the parts that were in flight (at most one per lane)."""
 
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
-from aiogram.types import (
-    InputMediaPhoto,
-    InputMediaVideo,
-    Message,
-    ReplyParameters,
-)
 from aiogram.utils.i18n import I18n
-from sqlalchemy import update
+from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.compose import Outgoing, compose
 from bot.context import AppContext
-from models import (
-    Commune,
-    DeliveryStatus,
-    Notification,
-    NotificationKind,
-    RecipientKind,
-    Resident,
-    Staff,
-)
-from services import messages, reachability
-from services import residents as resident_service
-from services import staff as staff_service
+from bot.outbox_delivery import Courier, RetryPolicy
+from models import DeliveryStatus, Notification, RecipientKind
+
+__all__ = ["MAX_LANES", "Outbox", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 12
-UNBOUND_GROUP_RETRY = timedelta(minutes=1)
+MAX_LANES = 32
 IDLE_SWEEP_SECONDS = 5.0
+LANE_LINGER_SECONDS = 5.0  # a lane waits this long for its next message to fall due
+STOP_GRACE_SECONDS = 3.0
+
+LaneKey = tuple[RecipientKind, int | None, int]  # recipient kind, recipient id, commune
 
 
-class Outbox:
+def _key(notification: Any) -> LaneKey:
+    return (notification.recipient_kind, notification.recipient_id, notification.commune_id)
+
+
+class Outbox(Courier):
     def __init__(self, bot: Bot, ctx: AppContext, i18n: I18n) -> None:
-        self.bot = bot
-        self.ctx = ctx
-        self.i18n = i18n
+        super().__init__(bot, ctx, i18n)
         self._wakeup = asyncio.Event()
         self._stopped = asyncio.Event()
+        self._lanes: dict[LaneKey, asyncio.Task[None]] = {}
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -68,181 +58,115 @@ class Outbox:
         while not self._stopped.is_set():
             self._wakeup.clear()
             try:
-                delivered = await self.deliver_due()
+                delay = await self._dispatch()
             except Exception:
                 log.exception("outbox sweep failed; retrying shortly")
-                delivered = 0
-            if delivered:
-                continue
+                delay = IDLE_SWEEP_SECONDS
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=IDLE_SWEEP_SECONDS)
+                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+        await self._end_lanes()
 
-    async def deliver_due(self, limit: int = 50) -> int:
+    async def deliver_due(self) -> int:
+        """Sends everything due now and waits until it is done; returns how many lanes ran."""
+        started = 0
+        while not self._stopped.is_set():
+            before = set(self._lanes)
+            await self._dispatch()
+            new = set(self._lanes) - before
+            if not self._lanes:
+                break
+            started += len(new)
+            await asyncio.wait(list(self._lanes.values()), return_when=asyncio.FIRST_COMPLETED)
+        return started
+
+    async def _end_lanes(self) -> None:
+        lanes = list(self._lanes.values())
+        if lanes:
+            _, running = await asyncio.wait(lanes, timeout=STOP_GRACE_SECONDS)
+            for task in running:  # waiting for a rate limit or a backoff
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
+    async def _dispatch(self) -> float:
+        """Starts a lane for each recipient whose oldest pending message is due; returns
+        the seconds until the next one falls due (or the idle sweep)."""
+        now = self.ctx.clock.now()
+        n = Notification
+        heads = (
+            select(func.min(n.id))
+            .where(n.status == DeliveryStatus.PENDING)
+            .group_by(col(n.recipient_kind), col(n.recipient_id), col(n.commune_id))
+        )
         async with self.ctx.sessions() as session:
-            ids = (
+            due = (
                 await session.exec(
-                    select(Notification.id)
-                    .where(
-                        Notification.status == DeliveryStatus.PENDING,
-                        col(Notification.next_attempt_at) <= self.ctx.clock.now(),
-                    )
-                    .order_by(col(Notification.id))
-                    .limit(limit)
+                    select(n.id, n.recipient_kind, n.recipient_id, n.commune_id)
+                    .where(col(n.id).in_(heads), col(n.next_attempt_at) <= now)
+                    .order_by(col(n.id))
+                    .limit(MAX_LANES)
                 )
             ).all()
+            later = (
+                await session.exec(
+                    select(func.min(n.next_attempt_at)).where(
+                        col(n.id).in_(heads), col(n.next_attempt_at) > now
+                    )
+                )
+            ).first()
             await session.commit()
-        for notification_id in ids:
-            if self._stopped.is_set():
+        for row in due:
+            key = _key(row)
+            if key in self._lanes or self._stopped.is_set():
+                continue
+            if len(self._lanes) >= MAX_LANES:
                 break
-            assert notification_id is not None
-            await self.deliver(notification_id)
-        return len(ids)
+            self._lanes[key] = asyncio.create_task(self._lane(key), name=f"outbox lane {key}")
+        if later is None:
+            return IDLE_SWEEP_SECONDS
+        return min(max((later - now).total_seconds(), 0.0), IDLE_SWEEP_SECONDS)
 
-    async def _recipient(self, notification: Notification, session: Any) -> tuple[int | None, str]:
-        if notification.recipient_kind is RecipientKind.RESIDENT:
-            resident = await session.get(Resident, notification.recipient_id)
-            return (resident.telegram_id if resident else None), (
-                resident.language if resident else "vi"
-            )
-        if notification.recipient_kind is RecipientKind.STAFF:
-            staff = await session.get(Staff, notification.recipient_id)
-            return (staff.telegram_id if staff else None), "vi"
-        commune = await session.get(Commune, notification.commune_id)
-        return (commune.staff_chat_id if commune else None), "vi"
-
-    async def deliver(self, notification_id: int) -> None:
-        async with self.ctx.sessions() as session:
-            notification = await session.get(Notification, notification_id)
-            if notification is None or notification.status is not DeliveryStatus.PENDING:
-                return
-            now = self.ctx.clock.now()
-            chat_id, language = await self._recipient(notification, session)
-            if chat_id is None:
-                if notification.recipient_kind is RecipientKind.STAFF_GROUP:
-                    # wait for /bind — unless a /bind just released it (compare-and-set)
-                    await session.exec(
-                        update(Notification)
-                        .where(
-                            col(Notification.id) == notification.id,
-                            col(Notification.next_attempt_at) == notification.next_attempt_at,
+    async def _lane(self, key: LaneKey) -> None:
+        """One recipient's messages, strictly in order: the oldest pending goes first, and
+        one waiting for a retry holds back those behind it."""
+        kind, recipient_id, commune_id = key
+        n = Notification
+        try:
+            while not self._stopped.is_set():
+                async with self.ctx.sessions() as session:
+                    head = (
+                        await session.exec(
+                            select(n.id, n.next_attempt_at)
+                            .where(
+                                n.status == DeliveryStatus.PENDING,
+                                n.recipient_kind == kind,
+                                col(n.recipient_id).is_(None)
+                                if recipient_id is None
+                                else n.recipient_id == recipient_id,
+                                n.commune_id == commune_id,
+                            )
+                            .order_by(col(n.id))
+                            .limit(1)
                         )
-                        .values(next_attempt_at=now + UNBOUND_GROUP_RETRY)
-                    )
-                else:
-                    notification.status = DeliveryStatus.FAILED
-                    notification.last_error = "recipient has no chat on this channel"
-                    session.add(notification)
-                await session.commit()
-                return
-            if await self._superseded(session, notification):
-                notification.status = DeliveryStatus.SENT  # a newer edit of the card follows
-                session.add(notification)
-                await session.commit()
-                return
-            with self.i18n.context(), self.i18n.use_locale(language):
-                parts = await compose(session, notification, self.ctx)
-            await session.commit()  # no lock held while we talk to Telegram
-            sent: list[int] = list(notification.result.get("message_ids", []))
-            try:
-                for part in parts[len(sent) :]:
-                    message_id = await self._send(chat_id, part, sent[0] if sent else None)
-                    sent.append(message_id)
-                    notification.result = {
-                        **notification.result,
-                        "chat_id": chat_id,
-                        "message_ids": sent,
-                    }
-                    session.add(notification)
-                    if notification.ticket_id is not None and part.method != "edit_text":
-                        await messages.remember(
-                            session,
-                            chat_id=chat_id,
-                            message_ids=[message_id],
-                            ticket_id=notification.ticket_id,
-                            notification_id=notification.id,
-                            purpose=notification.kind.value,
-                        )
+                    ).first()
                     await session.commit()
-                notification.status = DeliveryStatus.SENT
-                notification.sent_at = self.ctx.clock.now()
-            except TelegramRetryAfter as exc:
-                notification.next_attempt_at = now + timedelta(seconds=exc.retry_after)
-            except TelegramMigrateToChat as exc:
-                await self._follow_migration(session, chat_id, exc.migrate_to_chat_id)
-                notification.next_attempt_at = now
-            except TelegramForbiddenError as exc:
-                notification.last_error = exc.message
-                if notification.recipient_kind is RecipientKind.STAFF_GROUP:
-                    await reachability.staff_group_lost(session, chat_id, now=now)
-                    notification.next_attempt_at = now + UNBOUND_GROUP_RETRY  # waits for /bind
-                else:
-                    notification.status = DeliveryStatus.FAILED
-                if notification.recipient_kind is RecipientKind.RESIDENT:
-                    await resident_service.mark_blocked(session, notification.recipient_id, now)
-                elif notification.recipient_kind is RecipientKind.STAFF:
-                    await reachability.staff_blocked_bot(
-                        session, notification.recipient_id, now=now
-                    )
-            except TelegramBadRequest as exc:
-                log.error("outbox %s refused by Telegram: %s", notification_id, exc.message)
-                notification.status = DeliveryStatus.FAILED
-                notification.last_error = exc.message
-            except (TelegramServerError, TelegramNetworkError, TimeoutError) as exc:
-                notification.attempts += 1
-                notification.last_error = str(exc)[:500]
-                if notification.attempts >= MAX_ATTEMPTS:
-                    log.error("outbox %s parked after %s attempts", notification_id, MAX_ATTEMPTS)
-                    notification.status = DeliveryStatus.FAILED
-                else:
-                    backoff = min(2 ** (notification.attempts - 1), 600)  # 1 s, 2 s, 4 s…
-                    notification.next_attempt_at = now + timedelta(seconds=backoff)
-            session.add(notification)
-            await session.commit()
-
-    async def _superseded(self, session: Any, notification: Notification) -> bool:
-        """Of several pending edits of one card, only the newest needs sending."""
-        if notification.kind is not NotificationKind.CARD_REFRESH:
-            return False
-        newer = await session.exec(
-            select(Notification.id).where(
-                Notification.kind == NotificationKind.CARD_REFRESH,
-                Notification.ticket_id == notification.ticket_id,
-                Notification.status == DeliveryStatus.PENDING,
-                col(Notification.id) > notification.id,
-            )
-        )
-        return newer.first() is not None
-
-    async def _follow_migration(self, session: Any, old_chat: int, new_chat: int) -> None:
-        await staff_service.move_staff_chat(session, old_chat, new_chat)
-
-    async def _send(self, chat_id: int, part: Outgoing, first_id: int | None) -> int:
-        params = dict(part.params)
-        if part.reply_to_first and first_id is not None:
-            params["reply_parameters"] = ReplyParameters(
-                message_id=first_id, allow_sending_without_reply=True
-            )
-        result: Message | list[Message] | bool
-        if part.method == "text":
-            result = await self.bot.send_message(chat_id, **params)
-        elif part.method == "edit_text":
-            try:
-                result = await self.bot.edit_message_text(**params)
-            except TelegramBadRequest as exc:
-                if "message is not modified" not in exc.message:
-                    raise
-                result = True  # the card already says this
-            return params["message_id"] if not isinstance(result, Message) else result.message_id
-        elif part.method == "album":
-            media = [
-                InputMediaPhoto(media=m["media"])
-                if m["type"] == "photo"
-                else InputMediaVideo(media=m["media"])
-                for m in params.pop("media")
-            ]
-            result = await self.bot.send_media_group(chat_id, media=media, **params)  # type: ignore[arg-type]
-        else:
-            sender = getattr(self.bot, f"send_{part.method}")
-            result = await sender(chat_id, **params)
-        assert not isinstance(result, bool)
-        return result[0].message_id if isinstance(result, list) else result.message_id
+                if head is None:
+                    return
+                head_id, due = head
+                wait = (due - self.ctx.clock.now()).total_seconds()
+                if wait > LANE_LINGER_SECONDS:
+                    return  # the dispatcher comes back when it is due
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    continue
+                assert head_id is not None
+                try:
+                    await self.deliver(head_id)
+                except Exception as exc:  # a bug or the database: retried, then parked
+                    log.exception("outbox %s could not be delivered", head_id)
+                    await self._failed(head_id, repr(exc))
+        except Exception:
+            log.exception("outbox lane %s failed; it restarts shortly", key)
+            await asyncio.sleep(1.0)
+        finally:
+            self._lanes.pop(key, None)
+            self._wakeup.set()

@@ -1,0 +1,79 @@
+"""A group may take 20 messages a minute: when more cards wait than that, they arrive as one
+list instead of trickling in for an hour."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Channel, DeliveryStatus, Kind, Notification, NotificationKind, RecipientKind
+from services import residents, tickets
+from services.calendar import WorkingCalendar
+from services.deadlines import DeadlinePolicy
+from services.lifecycle import notify
+from tests.e2e.conftest import make_commune
+from tests.e2e.outbox_helpers import running_bot, statuses
+from tests.fake_telegram import FakeTelegram
+
+POLICY = DeadlinePolicy(WorkingCalendar(), ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+async def test_cards_beyond_what_a_group_may_take_in_a_minute_come_as_one_list(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    group = fake.add_group("Tổ PAKN")
+    commune = await make_commune(db, staff_chat=group.id)
+    now = datetime.now(UTC)
+    filed = []
+    for i in range(25):  # as if 25 residents wrote while the bot was down
+        user = fake.add_user(f"Dân {i}", started=True)
+        resident = await residents.get_or_create_by_telegram(
+            db, user.id, full_name=user.first_name, username=None
+        )
+        draft = tickets.TicketDraft(
+            kind=Kind.REPORT,
+            category_id=None,
+            text=f"Đèn đường số {i} ở thôn Yên Phú bị hỏng đã lâu không ai sửa",
+            received_at=now,
+            channel=Channel.TELEGRAM,
+        )
+        filed.append(
+            await tickets.submit_ticket(
+                db,
+                commune=commune,
+                resident=resident,
+                draft=draft,
+                policy=POLICY,
+                now=now,
+            )
+        )
+    notify(db, filed[0], NotificationKind.CARD_REFRESH, RecipientKind.STAFF_GROUP, now)
+    codes = [ticket.code for ticket in filed]
+    await db.commit()
+    async with running_bot(fake, database_url):
+
+        async def all_sent() -> bool:
+            return set(await statuses(db)) == {DeliveryStatus.SENT}
+
+        await fake.wait_until(all_sent, timeout=15)
+    [summary_message] = fake.sent_messages(group)
+    assert "/queue" in summary_message["text"]
+    for code in codes:
+        assert code in summary_message["text"]
+    assert "Đèn đường số 7 ở thôn Yên Phú…" in summary_message["text"]
+    summary = (
+        await db.exec(
+            select(Notification).where(Notification.kind == NotificationKind.STAFF_SUMMARY)
+        )
+    ).one()
+    cards = (
+        await db.exec(
+            select(Notification)
+            .where(Notification.kind == NotificationKind.STAFF_CARD)
+            .order_by(col(Notification.id))
+        )
+    ).all()
+    assert [c.result for c in cards] == [{"merged_into_summary": summary.id}] * 25
+    assert fake.calls_to("editMessageText") == [], "a merged card has nothing to edit"
+    assert len([m for m in fake.calls_to("sendMessage") if m["chat_id"] > 0]) == 25, "receipts"
