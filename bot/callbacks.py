@@ -120,3 +120,11 @@ class UseTemplate(CallbackData, prefix="w1"):
 
 class DropTemplate(CallbackData, prefix="x1"):
     template_id: int
+
+
+class ApologyAction(CallbackData, prefix="ap1"):
+    """On a draft apology letter, for leaders: approve (send it as shown) or edit."""
+
+    letter_id: int
+    version: int  # the text the leader saw: an older version is refused
+    action: str

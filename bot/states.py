@@ -26,3 +26,9 @@ class FollowUp(StatesGroup):
     adding = State()
     reopen_reason = State()
     comment = State()
+
+
+class ApologyInput(StatesGroup):
+    """A leader tapped ✏️ on a draft apology letter and is writing its new text."""
+
+    writing = State()

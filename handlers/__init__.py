@@ -3,6 +3,7 @@
 from aiogram import Router
 
 from handlers import errors, staff, staff_admin, staff_onboarding
+from handlers.desk import apology as desk_apology
 from handlers.desk import buttons as desk_buttons
 from handlers.desk import commands as desk_commands
 from handlers.desk import input as desk_input
@@ -30,6 +31,7 @@ def build_root_router() -> Router:
         staff_admin.router,
         staff.router,
         desk_templates.router,
+        desk_apology.router,
         desk_buttons.router,
         desk_commands.router,
         desk_input.router,

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from models.apology import ApologyLetter, LetterStatus
 from models.calendar import CalendarDay, DeadlineRuleRow
 from models.commune import Category, Commune, CommunePopulation, ReplyTemplate, Village
 from models.enums import (
@@ -26,6 +27,7 @@ from models.ticket import Attachment, Ticket, TicketEvent, TicketSequence
 
 __all__ = [
     "ActorType",
+    "ApologyLetter",
     "Attachment",
     "AttachmentKind",
     "AuditEntry",
@@ -43,6 +45,7 @@ __all__ = [
     "EventKind",
     "JobMark",
     "Kind",
+    "LetterStatus",
     "Notification",
     "NotificationKind",
     "Rating",

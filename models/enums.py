@@ -86,6 +86,9 @@ class EventKind(StrEnum):
     COMMENTED = "commented"  # the resident's words about the answer, after rating it
     PHONE_VIEWED = "phone_viewed"
     REDACTED = "redacted"
+    APOLOGY_DRAFTED = "apology_drafted"  # the case went overdue: a letter awaits a leader
+    APOLOGY_EDITED = "apology_edited"  # a leader rewrote the letter before sending it
+    APOLOGY_SENT = "apology_sent"  # a leader approved it; it went to the resident
 
 
 class Rating(StrEnum):
@@ -137,6 +140,9 @@ class NotificationKind(StrEnum):
     STAFF_ALERT = "staff_alert"  # the group was lost (to admins), an officer blocked the bot
     STAFF_REMOVED = "staff_removed"  # to the group: who left, which cases need a new assignee
     STAFF_SUMMARY = "staff_summary"  # to the group: cards merged when they came too fast
+    APOLOGY_DRAFT = "apology_draft"  # to a leader: the apology letter to approve or edit
+    APOLOGY_LETTER = "apology_letter"  # to the resident: the approved apology letter
+    APOLOGY_DONE = "apology_done"  # to a leader: the draft was sent, its buttons go away
 
 
 class RecipientKind(StrEnum):
