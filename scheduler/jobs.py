@@ -3,7 +3,7 @@
 import logging
 
 from bot.context import AppContext
-from services import reminders
+from services import apology, reminders
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,18 @@ async def digest(ctx: AppContext) -> None:
         await reminders.send_digests(session, ctx.policy, ctx.clock.now())
 
 
-ALL = (deadlines, escalation, digest)
+async def apologies(ctx: AppContext) -> None:
+    """Drafts for leaders in working hours only: they are read and approved by people."""
+    now = ctx.clock.now()
+    local = now.astimezone(ctx.tz)
+    start, end = reminders.WORKING_HOURS
+    if not (start <= local.time() <= end) or not ctx.policy.calendar.is_working_day(local.date()):
+        return
+    async with ctx.sessions() as session:
+        await apology.draft_overdue_letters(session, now, policy=ctx.policy)
+
+
+ALL = (deadlines, escalation, digest, apologies)
 
 
 async def run_all(ctx: AppContext) -> None:

@@ -33,6 +33,13 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         replace_existing=True,
     )
     scheduler.add_job(
+        jobs.apologies,
+        IntervalTrigger(minutes=30, timezone=ctx.tz),
+        id="apologies",
+        args=[ctx],
+        replace_existing=True,
+    )
+    scheduler.add_job(
         jobs.digest,
         CronTrigger(hour=7, minute=30, timezone=ctx.tz),
         id="digest",

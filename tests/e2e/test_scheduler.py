@@ -38,7 +38,12 @@ async def test_the_scheduler_runs_its_jobs_in_the_bot(
         bot_app.ctx, clock=FixedClock(datetime(2026, 11, 19, 7, 45, tzinfo=VN))
     )
     scheduler = build_scheduler(morning)
-    assert {job.id for job in scheduler.get_jobs()} == {"deadlines", "digest", "escalation"}
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "deadlines",
+        "digest",
+        "escalation",
+        "apologies",
+    }
     assert str(scheduler.get_job("digest").trigger) == "cron[hour='7', minute='30']"
 
     service = SchedulerService(
