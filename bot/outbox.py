@@ -156,7 +156,8 @@ class Outbox(Courier):
                 if wait > LANE_LINGER_SECONDS:
                     return  # the dispatcher comes back when it is due
                 if wait > 0:
-                    await asyncio.sleep(wait)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopped.wait(), timeout=wait)
                     continue
                 assert head_id is not None
                 try:

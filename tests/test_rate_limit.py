@@ -48,7 +48,7 @@ async def test_a_flood_pauses_the_chat_and_a_second_one_pauses_everyone() -> Non
     limiter.flooded(7, 0.2)
     started = time.monotonic()
     async with limiter.slot(8):
-        assert time.monotonic() - started < 0.05, "another chat is not held up by one flood"
+        assert time.monotonic() - started < 0.1, "another chat is not held up by one flood"
     async with limiter.slot(7):
         assert time.monotonic() - started >= 0.19
     limiter.flooded(7, 0.2)
