@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e4164e4a46de
+Revision ID: 281420372e4f
 Revises:
-Create Date: 2026-11-22 06:09:30.539411
+Create Date: 2026-11-22 06:37:30.369039
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "e4164e4a46de"
+revision: str = "281420372e4f"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -47,6 +47,22 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_conversationstate")),
+    )
+    op.create_table(
+        "jobmark",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("done_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobmark")),
+        sa.UniqueConstraint("job", "key", name=op.f("uq_jobmark_job_key")),
+    )
+    op.create_table(
+        "schedulerlease",
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("holder", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_schedulerlease")),
     )
     op.create_table(
         "calendarday",
@@ -425,6 +441,43 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ticket_resident_id"), ["resident_id"], unique=False)
 
     op.create_table(
+        "apologyletter",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum("draft", "sent", name="letterstatus", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("drafted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("edited_by_id", sa.Integer(), nullable=True),
+        sa.Column("edited_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("approved_by_id", sa.Integer(), nullable=True),
+        sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"], ["staff.id"], name=op.f("fk_apologyletter_approved_by_id_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["commune_id"], ["commune.id"], name=op.f("fk_apologyletter_commune_id_commune")
+        ),
+        sa.ForeignKeyConstraint(
+            ["edited_by_id"], ["staff.id"], name=op.f("fk_apologyletter_edited_by_id_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"], ["ticket.id"], name=op.f("fk_apologyletter_ticket_id_ticket")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_apologyletter")),
+        sa.UniqueConstraint("ticket_id", name=op.f("uq_apologyletter_ticket_id")),
+    )
+    with op.batch_alter_table("apologyletter", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_apologyletter_commune_id"), ["commune_id"], unique=False
+        )
+
+    op.create_table(
         "notification",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column(
@@ -436,8 +489,15 @@ def upgrade() -> None:
                 "card_refresh",
                 "staff_assigned",
                 "staff_news",
+                "reminder",
+                "escalation",
+                "digest",
                 "staff_alert",
                 "staff_removed",
+                "staff_summary",
+                "apology_draft",
+                "apology_letter",
+                "apology_done",
                 name="notificationkind",
                 native_enum=False,
                 length=32,
@@ -514,6 +574,9 @@ def upgrade() -> None:
                 "commented",
                 "phone_viewed",
                 "redacted",
+                "apology_drafted",
+                "apology_edited",
+                "apology_sent",
                 name="eventkind",
                 native_enum=False,
                 length=32,
@@ -683,6 +746,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_notification_pending")
 
     op.drop_table("notification")
+    with op.batch_alter_table("apologyletter", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_apologyletter_commune_id"))
+
+    op.drop_table("apologyletter")
     with op.batch_alter_table("ticket", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ticket_resident_id"))
         batch_op.drop_index("ix_ticket_open_due")
@@ -735,6 +802,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_calendarday_commune_id"))
 
     op.drop_table("calendarday")
+    op.drop_table("schedulerlease")
+    op.drop_table("jobmark")
     op.drop_table("conversationstate")
     with op.batch_alter_table("commune", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_commune_code"))
