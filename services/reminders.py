@@ -36,9 +36,12 @@ async def mark_once(session: AsyncSession, job: str, key: str, now: datetime) ->
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = JobMark.__table__  # type: ignore[attr-defined]
     result = await session.exec(
-        insert(table).values(job=job, key=key, done_at=now).on_conflict_do_nothing()
+        insert(table)
+        .values(job=job, key=key, done_at=now)
+        .on_conflict_do_nothing()
+        .returning(table.c.id)  # a row back only if inserted (rowcount is -1 on psycopg)
     )
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def _notify(
