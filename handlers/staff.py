@@ -1,7 +1,6 @@
 """The staff group's minimum: /bind the group, see a resident's phone in private."""
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import LEAVE_TRANSITION, ChatMemberUpdatedFilter, Command, CommandObject
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
@@ -10,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.callbacks import PhoneReveal
 from bot.context import AppContext
 from bot.formatting import escape
+from handlers.ui import send_privately
 from models import Commune, Role, Ticket
 from services import reachability
 from services import staff as staff_service
@@ -104,15 +104,8 @@ async def phone(
         if number
         else _("The resident did not give a phone number for {code}.").format(code=ticket.code)
     )
-    try:
-        await bot.send_message(query.from_user.id, text)
-    except TelegramForbiddenError:
-        await query.answer(
-            _("Open a private chat with me first (tap my name, then Start), then try again."),
-            show_alert=True,
-        )
-        return
-    await query.answer(_("Sent to you in a private chat."))
+    if await send_privately(query, text):
+        await query.answer(_("Sent to you in a private chat."))
 
 
 @router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))

@@ -1,7 +1,6 @@
 """Staff join by a one-time link: /invite makes one (admins), /start inv-… redeems it."""
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -14,6 +13,7 @@ from bot.deeplinks import STAFF_INVITE_PREFIX, invite_link
 from bot.formatting import escape, local_time
 from bot.staff_text import role_duties, role_label
 from handlers.staff_admin import show
+from handlers.ui import send_privately
 from models import Commune, Role
 from services import invites
 from services import staff as staff_service
@@ -173,12 +173,5 @@ async def role_chosen(
         await query.answer()
         await show(query, text, None)
         return
-    try:  # never in the group: anyone there could open it first
-        await bot.send_message(query.from_user.id, text)
-    except TelegramForbiddenError:
-        await query.answer(
-            _("Open a private chat with me first (tap my name, then Start), then try again."),
-            show_alert=True,
-        )
-        return
-    await query.answer(_("Sent to you in a private chat."))
+    if await send_privately(query, text):  # never in the group: anyone there could open it
+        await query.answer(_("Sent to you in a private chat."))

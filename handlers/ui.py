@@ -1,9 +1,11 @@
 """Cosmetic touches that must never stop the real work."""
 
 import contextlib
+from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.utils.i18n import gettext as _
 
 
 async def drop_buttons(message: Message | InaccessibleMessage | None) -> None:
@@ -26,3 +28,18 @@ async def reply_long(message: Message, html: str) -> None:
         piece.append(line)
     if piece:
         await message.answer("\n".join(piece))
+
+
+async def send_privately(query: CallbackQuery, text: str, **kwargs: Any) -> bool:
+    """Sends to the person who pressed, in their private chat with the bot; if they never
+    started it (Telegram refuses), tells them how, and returns False."""
+    assert query.bot is not None
+    try:
+        await query.bot.send_message(query.from_user.id, text, **kwargs)
+    except (TelegramForbiddenError, TelegramBadRequest):
+        await query.answer(
+            _("Open a private chat with me first (tap my name, then Start), then try again."),
+            show_alert=True,
+        )
+        return False
+    return True

@@ -3,7 +3,7 @@
 import contextlib
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -18,6 +18,7 @@ from bot.states import DeskInput
 from handlers.desk.actions import perform
 from handlers.desk.common import explain
 from handlers.desk.templates import template_buttons
+from handlers.ui import send_privately
 from models import RejectReason, Role, Staff, Ticket
 from services.desk_access import ticket_by_id_for_staff
 from services.errors import DomainError, NotAuthorized
@@ -81,14 +82,8 @@ async def ask_in_private(
         if ticket is not None:
             offered = list(await templates_for(session, ticket.commune_id, ticket.category_id))
             canned = template_buttons(ticket_id, offered)
-    try:
-        await bot.send_message(user, prompt_text(action, code), reply_markup=canned)
-    except (TelegramForbiddenError, TelegramBadRequest):
+    if not await send_privately(query, prompt_text(action, code), reply_markup=canned):
         await private.clear()
-        await query.answer(
-            _("Open a private chat with me first (tap my name, then Start), then try again."),
-            show_alert=True,
-        )
         return
     in_private = query.message is not None and query.message.chat.id == user
     await query.answer(None if in_private else _("Continue in your private chat with me."))
