@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cli_calendar
+from bot import cli_calendar, cli_report
 from bot.catalogs import translation
 from bot.config import ConfigError, Settings, load_settings
 from bot.deeplinks import fetch_bot_username, invite_link, invite_payload
@@ -26,7 +26,7 @@ from services.errors import (
 )
 from services.migrations import upgrade_database
 
-COMMANDS = ("commune", "village", "staff", "calendar", "rule")
+COMMANDS = ("commune", "village", "staff", "calendar", "rule", "report")
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
 ROLE_NAMES = {Role.OFFICER: "Officer", Role.LEADER: "Leader", Role.ADMIN: "Admin"}  # as the bot
@@ -209,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     slist.add_argument("--commune", required=True)
     slist.set_defaults(run=staff_list)
     cli_calendar.add_commands(groups)
+    cli_report.add_commands(groups)
     return parser
 
 
@@ -247,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         upgrade_database(settings.database_url)
-        print(asyncio.run(_run(args.run, args, settings)))
+        output = asyncio.run(_run(args.run, args, settings))
+        if output:
+            print(output)
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2

@@ -19,6 +19,7 @@ class Commune(SQLModel, table=True):
     reception_schedule: str | None = Field(default=None, max_length=500)
     staff_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     work_week: str = Field(default="01234", max_length=7)  # weekdays worked, Monday = 0
+    report_year_start: str = Field(default="01-01", max_length=5)  # MM-DD of the annual period
     created_at: datetime = Field(default_factory=utcnow)
 
 

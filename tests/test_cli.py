@@ -97,3 +97,44 @@ def test_the_bot_without_a_token_says_what_to_do(tmp_path: Path, fresh_url: str)
     assert "BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
     bad = run(database_url=fresh_url, cwd=tmp_path, env={"BOT_TOKEN": "12345"})
     assert bad.returncode == 2 and "BotFather" in bad.stderr
+
+
+def test_a_report_as_json(fresh_url: str, tmp_path: Path) -> None:
+    import json
+
+    assert (
+        run(
+            "commune",
+            "add",
+            "7060",
+            "--population",
+            "12290",
+            "--year",
+            "2024",
+            database_url=fresh_url,
+        ).returncode
+        == 0
+    )
+    out = tmp_path / "nam-2024.json"
+    result = run(
+        "report",
+        "annual",
+        "--year",
+        "2024",
+        "--commune",
+        "7060",
+        "--out",
+        str(out),
+        "--channels",
+        "digital",
+        database_url=fresh_url,
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["report"]["communes"][0]["name"] == "Xã Thống Nhất"
+    assert document["report"]["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
+    assert document["statistics"]["received"] == 0 and document["statistics"]["population"] == 12290
+    monthly = run(
+        "report", "monthly", "--month", "2024-13", "--commune", "7060", database_url=fresh_url
+    )
+    assert monthly.returncode == 1 and "Traceback" not in monthly.stderr

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 281420372e4f
+Revision ID: cf67ff1a7177
 Revises:
-Create Date: 2026-11-22 06:37:30.369039
+Create Date: 2026-11-22 06:54:57.979022
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "281420372e4f"
+revision: str = "cf67ff1a7177"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -34,6 +34,7 @@ def upgrade() -> None:
         ),
         sa.Column("staff_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("work_week", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+        sa.Column("report_year_start", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commune")),
     )
