@@ -12,6 +12,7 @@ from bot.callbacks import StaffList, StaffMember, StaffRemoval, StaffRoleChange
 from bot.context import AppContext
 from bot.formatting import escape
 from bot.staff_text import member_line, role_label
+from handlers.ui import admin_for_button
 from models import Commune, Role, Staff
 from services import staff as staff_service
 from services import staff_admin as staff_admin_service
@@ -77,17 +78,12 @@ async def staff_in_group(message: Message) -> None:
 async def list_chosen(
     query: CallbackQuery, callback_data: StaffList, session: AsyncSession
 ) -> None:
-    commune = await session.get(Commune, callback_data.commune_id)
-    if commune is None:
-        await query.answer(_("This button is no longer active."), show_alert=True)
+    found = await admin_for_button(
+        query, session, callback_data.commune_id, "staff_list", only_admins()
+    )
+    if found is None:
         return
-    try:
-        await staff_service.authorize(
-            session, query.from_user.id, callback_data.commune_id, ADMIN, action="staff_list"
-        )
-    except NotAuthorized:
-        await query.answer(only_admins(), show_alert=True)
-        return
+    commune, _admin = found
     await query.answer()
     await show(query, *await listing(session, commune))
 

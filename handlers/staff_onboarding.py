@@ -13,10 +13,9 @@ from bot.deeplinks import STAFF_INVITE_PREFIX, invite_link
 from bot.formatting import escape, local_time
 from bot.staff_text import role_duties, role_label
 from handlers.staff_admin import show
-from handlers.ui import send_privately
+from handlers.ui import admin_for_button, send_privately
 from models import Commune, Role
 from services import invites
-from services import staff as staff_service
 from services import staff_admin as staff_admin_service
 from services.errors import (
     InviteExpired,
@@ -113,17 +112,12 @@ async def invite(message: Message, command: CommandObject, session: AsyncSession
 async def commune_chosen(
     query: CallbackQuery, callback_data: InviteCommune, session: AsyncSession
 ) -> None:
-    commune = await session.get(Commune, callback_data.commune_id)
-    if commune is None:
-        await query.answer(_("This button is no longer active."), show_alert=True)
+    found = await admin_for_button(
+        query, session, callback_data.commune_id, "staff_invited", only_admins()
+    )
+    if found is None:
         return
-    try:
-        await staff_service.authorize(
-            session, query.from_user.id, callback_data.commune_id, ADMIN, action="staff_invited"
-        )
-    except NotAuthorized:
-        await query.answer(only_admins(), show_alert=True)
-        return
+    commune, _admin = found
     await query.answer()
     text = _("Invite someone to the staff of {commune}. Choose their role:").format(
         commune=escape(commune.name)
@@ -139,17 +133,15 @@ async def role_chosen(
     bot: Bot,
     ctx: AppContext,
 ) -> None:
-    commune = await session.get(Commune, callback_data.commune_id)
-    if commune is None or callback_data.role not in set(Role):
+    if callback_data.role not in set(Role):
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
-    try:
-        admin = await staff_service.authorize(
-            session, query.from_user.id, callback_data.commune_id, ADMIN, action="staff_invited"
-        )
-    except NotAuthorized:
-        await query.answer(only_admins(), show_alert=True)
+    found = await admin_for_button(
+        query, session, callback_data.commune_id, "staff_invited", only_admins()
+    )
+    if found is None:
         return
+    commune, admin = found
     role = Role(callback_data.role)
     created = await invites.create_invite(
         session, commune, role=role, now=ctx.clock.now(), created_by=admin

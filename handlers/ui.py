@@ -6,6 +6,11 @@ from typing import Any
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Commune, Role, Staff
+from services import staff as staff_service
+from services.errors import NotAuthorized
 
 
 async def drop_buttons(message: Message | InaccessibleMessage | None) -> None:
@@ -43,3 +48,22 @@ async def send_privately(query: CallbackQuery, text: str, **kwargs: Any) -> bool
         )
         return False
     return True
+
+
+async def admin_for_button(
+    query: CallbackQuery, session: AsyncSession, commune_id: int, action: str, refusal: str
+) -> tuple[Commune, Staff] | None:
+    """The commune a button names and the presser's admin record there; otherwise the
+    button is answered here (stale, or refused and logged) and None returned."""
+    commune = await session.get(Commune, commune_id)
+    if commune is None:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return None
+    try:
+        admin = await staff_service.authorize(
+            session, query.from_user.id, commune_id, (Role.ADMIN,), action=action
+        )
+    except NotAuthorized:
+        await query.answer(refusal, show_alert=True)
+        return None
+    return commune, admin
