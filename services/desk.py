@@ -381,3 +381,22 @@ async def reclassify(
     notify(session, ticket, NotificationKind.CARD_REFRESH, RecipientKind.STAFF_GROUP, now)
     await session.commit()
     return event
+
+
+ROLES_FOR = {"assign": LEADERS, "extend": LEADERS}
+EVENT_OF = {
+    "reply": EventKind.REPLIED,
+    "close": EventKind.RESOLVED,
+    "forward": EventKind.FORWARDED,
+    "reject": EventKind.REJECTED,
+    "extend": EventKind.EXTENDED,
+    "merge": EventKind.MERGED,
+}
+
+
+async def may(session: AsyncSession, staff: Staff | None, ticket: Ticket, action: str) -> None:
+    """Before asking someone for the words of an action: could they do it now (role,
+    commune, the ticket's state)? A refusal is recorded, as the action itself would."""
+    await _authorise(session, staff, ticket, ROLES_FOR.get(action, ALL_STAFF), action)
+    if action in EVENT_OF:
+        check_allowed(ticket, EVENT_OF[action])

@@ -137,3 +137,16 @@ async def queue(session: AsyncSession, staff: Staff) -> list[Ticket]:
 async def commune_name(session: AsyncSession, commune_id: int) -> str:
     commune = await session.get(Commune, commune_id)
     return commune.name if commune else ""
+
+
+async def assignable(session: AsyncSession, commune_id: int) -> list[Staff]:
+    """Whom a case can be given to: the commune's officers, or anyone if it has none."""
+    people = (
+        await session.exec(
+            select(Staff)
+            .where(Staff.commune_id == commune_id, col(Staff.active).is_(True))
+            .order_by(col(Staff.name))
+        )
+    ).all()
+    officers = [p for p in people if p.role is Role.OFFICER]
+    return officers or list(people)

@@ -8,7 +8,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import AssignTo, DeskAction, RejectWith
@@ -19,23 +18,14 @@ from handlers.desk.actions import perform
 from handlers.desk.common import explain
 from handlers.desk.templates import template_buttons
 from handlers.ui import send_privately
-from models import RejectReason, Role, Staff, Ticket
-from services.desk_access import ticket_by_id_for_staff
+from models import RejectReason, Staff, Ticket
+from services import desk
+from services.desk_access import assignable, ticket_by_id_for_staff
 from services.errors import DomainError, NotAuthorized
-from services.lifecycle import ALL_STAFF, LEADERS, check_allowed, require_staff
 from services.templates import templates_for
 from services.views import load_ticket_view
 
 router = Router(name="desk_buttons")
-
-EVENT_OF = {
-    "reply": "replied",
-    "close": "resolved",
-    "forward": "forwarded",
-    "reject": "rejected",
-    "extend": "extended",
-    "merge": "merged",
-}
 
 
 def prompt_text(action: str, code: str) -> str:
@@ -107,16 +97,7 @@ async def on_card_button(
             done = await perform(session, ctx, ticket, member, action, "", at=ctx.clock.now())
             await query.answer(done)
             return
-        roles = LEADERS if action in ("assign", "extend") else ALL_STAFF
-        try:
-            require_staff(session, member, ticket, roles, action)
-        except NotAuthorized:
-            await session.commit()
-            raise
-        if action in EVENT_OF:
-            from models import EventKind
-
-            check_allowed(ticket, EventKind(EVENT_OF[action]))
+        await desk.may(session, member, ticket, action)
     except DomainError as error:
         await query.answer(explain(error)[:200], show_alert=True)
         return
@@ -124,25 +105,7 @@ async def on_card_button(
     if action in ("assign", "reject", "back") and isinstance(message, Message):
         markup: InlineKeyboardMarkup | None
         if action == "assign":
-            people = list(
-                (
-                    await session.exec(
-                        select(Staff).where(
-                            Staff.commune_id == ticket.commune_id,
-                            col(Staff.active).is_(True),
-                            Staff.role == Role.OFFICER,
-                        )
-                    )
-                ).all()
-            ) or list(
-                (
-                    await session.exec(
-                        select(Staff).where(
-                            Staff.commune_id == ticket.commune_id, col(Staff.active).is_(True)
-                        )
-                    )
-                ).all()
-            )
+            people = await assignable(session, ticket.commune_id)
             markup = assignee_keyboard(ticket.id or 0, people)
         elif action == "reject":
             markup = reject_keyboard(ticket.id or 0)
@@ -166,8 +129,6 @@ async def on_assignee(
         assignee = await session.get(Staff, callback_data.staff_id)
         if assignee is None:
             raise NotAuthorized("assign")
-        from services import desk
-
         await desk.assign(
             session, ticket, member, assignee, at=ctx.clock.now(), now=ctx.clock.now()
         )
@@ -194,7 +155,7 @@ async def on_reject_reason(
             session, query.from_user.id, callback_data.ticket_id
         )
         if reason is RejectReason.OTHER:
-            require_staff(session, member, ticket, ALL_STAFF, "reject")
+            await desk.may(session, member, ticket, "reject")
             await ask_in_private(
                 query, state, bot, session, ticket.id or 0, ticket.code, "reject", reason.value
             )
@@ -203,7 +164,6 @@ async def on_reject_reason(
             session, ctx, ticket, member, "reject", "", at=ctx.clock.now(), reason=reason
         )
     except (DomainError, ValueError) as error:
-        await session.commit()  # a refusal, if any, stays recorded
         text = (
             explain(error)
             if isinstance(error, DomainError)
