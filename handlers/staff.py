@@ -114,5 +114,5 @@ async def removed_from_group(
 ) -> None:
     """The bot left or was removed from a group: if it was a staff group, unbind it."""
     if event.chat.type in ("group", "supergroup"):
+        # the update's session commits when the handler returns (DbSessionMiddleware)
         await reachability.staff_group_lost(session, event.chat.id, now=ctx.clock.now())
-        await session.commit()

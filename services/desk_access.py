@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Commune, Role, Staff, Ticket
 from services.codes import parse_code
-from services.errors import InvalidInput, TicketNotFound
+from services.errors import InvalidInput, InvalidTicketCode, TicketNotFound
 from services.staff import communes_by_staff_chat, memberships
 from services.text import fold
 
@@ -98,7 +98,7 @@ async def search_tickets(
     the commune's tickets, newest first: a commune has thousands, not millions)."""
     try:
         code = parse_code(query)
-    except Exception:
+    except InvalidTicketCode:
         code = None
     base = select(Ticket).where(col(Ticket.commune_id).in_(list(commune_ids)))
     if code:

@@ -105,7 +105,6 @@ async def test_the_full_life_of_a_case(
     await db.rollback()  # a fresh snapshot
     ticket = (await db.exec(select(Ticket))).one()
     assert ticket.status is TicketStatus.RESOLVED
-    await fake.wait_until(lambda: True)
     events = [
         e.kind.value
         for e in (await db.exec(select(TicketEvent).order_by(col(TicketEvent.id)))).all()
@@ -355,3 +354,22 @@ async def test_routing_and_canned_replies(
     answer = await hoa.next_message()
     assert "UBND đã ghi nhận và sẽ kiểm tra" in answer["text"]
     assert copy["message_id"]
+
+
+async def test_queue_and_find(fake: FakeTelegram, bot_app: BotApp, db: AsyncSession) -> None:
+    _group, lan, _minh, _manh = await _desk(fake, db)
+    hoa = fake.add_user("Hoa")
+    land, _ = await _file(hoa, "Tranh chấp đất đai với hộ bên cạnh")
+    light, _ = await _file(hoa, "Đèn đường ngõ 5 bị hỏng")
+    lan.send("/queue")
+    queue = await lan.next_message()
+    assert land in queue["text"] and light in queue["text"] and "chưa phân công" in queue["text"]
+    lan.send("/find DAT DAI")  # case and diacritics ignored
+    found = await lan.next_message()
+    assert land in found["text"] and light not in found["text"]
+    lan.send(f"/find {light.lower()}")
+    assert light in (await lan.next_message())["text"]
+    lan.send("/find karaoke")
+    assert "Không tìm thấy" in (await lan.next_message())["text"]
+    hoa.send("/queue")
+    assert "dành cho cán bộ" in (await hoa.next_message())["text"]
