@@ -27,6 +27,13 @@ async def _own_ticket(session: AsyncSession, resident: Resident, ticket_id: int)
     return ticket if ticket is not None and ticket.resident_id == resident.id else None
 
 
+async def _followed(state: FSMContext, session: AsyncSession, resident: Resident) -> Ticket | None:
+    """The case the resident was asked about; the question is over either way."""
+    ticket_id = (await state.get_data()).get("follow_ticket", 0)
+    await state.clear()
+    return await _own_ticket(session, resident, ticket_id)
+
+
 def _files(message: Message) -> list[AttachmentDraft]:
     item = attachment_of(message)
     return [AttachmentDraft(**item)] if item else []
@@ -140,8 +147,7 @@ async def my_ticket_action(
 async def adding(
     message: Message, state: FSMContext, session: AsyncSession, resident: Resident, ctx: AppContext
 ) -> None:
-    ticket = await _own_ticket(session, resident, (await state.get_data()).get("follow_ticket", 0))
-    await state.clear()
+    ticket = await _followed(state, session, resident)
     if ticket is not None:
         await _add(message, session, resident, ctx, ticket)
 
@@ -150,8 +156,7 @@ async def adding(
 async def reopen_reason(
     message: Message, state: FSMContext, session: AsyncSession, resident: Resident, ctx: AppContext
 ) -> None:
-    ticket = await _own_ticket(session, resident, (await state.get_data()).get("follow_ticket", 0))
-    await state.clear()
+    ticket = await _followed(state, session, resident)
     if ticket is None:
         return
     try:
@@ -172,8 +177,7 @@ async def reopen_reason(
 async def commented(
     message: Message, state: FSMContext, session: AsyncSession, resident: Resident, ctx: AppContext
 ) -> None:
-    ticket = await _own_ticket(session, resident, (await state.get_data()).get("follow_ticket", 0))
-    await state.clear()
+    ticket = await _followed(state, session, resident)
     if ticket is None:
         return
     try:
