@@ -7,7 +7,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import (
-    ActorType,
     AuditEntry,
     Commune,
     EventKind,
@@ -17,7 +16,6 @@ from models import (
     Role,
     Staff,
     Ticket,
-    TicketEvent,
 )
 from models.enums import OPEN_STATUSES
 from services.divisions import normalize_code
@@ -27,6 +25,7 @@ from services.errors import (
     NotAuthorized,
     StaffNotFound,
 )
+from services.lifecycle import notify, record
 from services.staff import memberships
 
 
@@ -167,26 +166,16 @@ async def remove_staff(
             continue
         assert ticket.id is not None
         ticket.assignee_id = None
-        session.add(
-            TicketEvent(
-                ticket_id=ticket.id,
-                at=now,
-                kind=EventKind.ASSIGNED,
-                actor_type=ActorType.STAFF,
-                actor_staff_id=admin.id,
-                data={"from_staff_id": member.id, "to_staff_id": None, "reason": "staff_removed"},
-            )
+        record(
+            session,
+            ticket,
+            EventKind.ASSIGNED,
+            now,
+            staff=admin,
+            data={"from_staff_id": member.id, "to_staff_id": None, "reason": "staff_removed"},
         )
-        session.add(  # the card shows who handles it
-            Notification(
-                kind=NotificationKind.CARD_REFRESH,
-                commune_id=member.commune_id,
-                ticket_id=ticket.id,
-                recipient_kind=RecipientKind.STAFF_GROUP,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+        # the card shows who handles it
+        notify(session, ticket, NotificationKind.CARD_REFRESH, RecipientKind.STAFF_GROUP, now)
         returned.append(ticket)
     session.add(
         Notification(
