@@ -21,6 +21,15 @@ from models.enums import (
 )
 from models.invite import StaffInvite
 from models.people import Resident, Staff
+from models.report import (
+    ReportKind,
+    ReportSection,
+    ReportSettings,
+    ReportStatus,
+    ReportVersion,
+    SignerRole,
+    Superior,
+)
 from models.scheduling import JobMark, SchedulerLease
 from models.system import AuditEntry, ChannelMessage, ConversationState, Notification
 from models.ticket import Attachment, Ticket, TicketEvent, TicketSequence
@@ -52,11 +61,18 @@ __all__ = [
     "RecipientKind",
     "RejectReason",
     "ReplyTemplate",
+    "ReportKind",
+    "ReportSection",
+    "ReportSettings",
+    "ReportStatus",
+    "ReportVersion",
     "Resident",
     "Role",
     "SchedulerLease",
+    "SignerRole",
     "Staff",
     "StaffInvite",
+    "Superior",
     "Ticket",
     "TicketEvent",
     "TicketSequence",

@@ -143,12 +143,16 @@ class NotificationKind(StrEnum):
     APOLOGY_DRAFT = "apology_draft"  # to a leader: the apology letter to approve or edit
     APOLOGY_LETTER = "apology_letter"  # to the resident: the approved apology letter
     APOLOGY_DONE = "apology_done"  # to a leader: the draft was sent, its buttons go away
+    REPORT_DRAFT = "report_draft"  # to a leader: a report (.docx) to approve or edit
+    REPORT_DONE = "report_done"  # to a leader: the report went out, its buttons go away
+    REPORT_SENT = "report_sent"  # to the superior level: the report (.docx) and its figures
 
 
 class RecipientKind(StrEnum):
     RESIDENT = "resident"
     STAFF = "staff"
     STAFF_GROUP = "staff_group"
+    SUPERIOR = "superior"  # the superior level's chat (recipient_id = superior.id)
 
 
 class DeliveryStatus(StrEnum):
