@@ -153,6 +153,7 @@ class RecipientKind(StrEnum):
     STAFF = "staff"
     STAFF_GROUP = "staff_group"
     SUPERIOR = "superior"  # the superior level's chat (recipient_id = superior.id)
+    SUPERIOR_EMAIL = "superior_email"  # its e-mail address: sent by the mailer, not Telegram
 
 
 class DeliveryStatus(StrEnum):

@@ -97,6 +97,8 @@ class ReportVersion(SQLModel, table=True):
     version: int = 1
     status: ReportStatus = Field(default=ReportStatus.DRAFT, sa_type=enum_type(ReportStatus))
     as_of: datetime
+    title: str = ""  # the subject line, as sent
+    summary: str = ""  # the key figures in a few lines, for a chat message or an e-mail
     number: str | None = Field(default=None, max_length=40)  # "Số: …/BC-UBND", blank by default
     sections: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # edits for this version
     statistics: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

@@ -1,8 +1,8 @@
 """work in progress
 
-Revision ID: e208c12e6cef
+Revision ID: 5617c5110398
 Revises: cf67ff1a7177
-Create Date: 2026-11-22 07:38:43.346901
+Create Date: 2026-11-22 07:42:04.336724
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "e208c12e6cef"
+revision: str = "5617c5110398"
 down_revision: str | None = "cf67ff1a7177"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -123,6 +123,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("as_of", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("summary", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("number", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("sections", sa.JSON(), nullable=False),
         sa.Column("statistics", sa.JSON(), nullable=False),
