@@ -5,10 +5,11 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cli_calendar, cli_report
+from bot import cli_calendar, cli_report, cli_report_admin, cli_superior
 from bot.catalogs import translation
 from bot.config import ConfigError, Settings, load_settings
 from bot.deeplinks import fetch_bot_username, invite_link, invite_payload
@@ -26,7 +27,7 @@ from services.errors import (
 )
 from services.migrations import upgrade_database
 
-COMMANDS = ("commune", "village", "staff", "calendar", "rule", "report")
+COMMANDS = ("commune", "village", "staff", "calendar", "rule", "report", "superior")
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
 ROLE_NAMES = {Role.OFFICER: "Officer", Role.LEADER: "Leader", Role.ADMIN: "Admin"}  # as the bot
@@ -51,6 +52,8 @@ async def commune_add(session: AsyncSession, args: argparse.Namespace, settings:
 
 async def commune_set(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     commune = await communes.get_commune(session, args.code)
+    if args.report_year_start is not None:  # checked before the population is saved
+        cli_report_admin.month_day(args.report_year_start, "12-15")
     if args.population is not None or args.households is not None:
         await communes.set_population(
             session,
@@ -65,6 +68,7 @@ async def commune_set(session: AsyncSession, args: argparse.Namespace, settings:
         staff_chat_id=args.staff_chat,
         address=args.address,
         reception_schedule=args.reception,
+        report_year_start=args.report_year_start,
     )
     return _("Updated {code} {name}.").format(code=commune.code, name=commune.name)
 
@@ -178,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--staff-chat", type=int, dest="staff_chat")
     set_.add_argument("--address")
     set_.add_argument("--reception", help="citizen reception days, shown to residents")
+    set_.add_argument(
+        "--report-year-start",
+        dest="report_year_start",
+        help=_("MM-DD the annual report period starts, e.g. 12-15 (default 01-01)"),
+    )
     set_.set_defaults(run=commune_set)
     commune.add_parser("list").set_defaults(run=commune_list)
 
@@ -210,7 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
     slist.set_defaults(run=staff_list)
     cli_calendar.add_commands(groups)
     cli_report.add_commands(groups)
+    cli_report_admin.add_commands(_subcommands(groups.choices["report"]))
+    cli_superior.add_commands(groups)
     return parser
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> Any:
+    """The subparsers object of a group another module built: cli_report.add_commands does
+    not return it. Once cli_report calls cli_report_admin.add_commands itself, this second
+    call finds the commands there and adds nothing."""
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def explain(exc: DomainError) -> str:

@@ -1,6 +1,7 @@
 """Registering and configuring communes, their villages and categories."""
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -118,6 +119,16 @@ async def population_for_year(
     ).first()
 
 
+def month_day(raw: str) -> str:
+    """ "12-15" → "12-15", "1-1" → "01-01": a day every year has (29/02 is not one)."""
+    try:
+        month, day = (int(part) for part in raw.strip().split("-"))
+        date(2023, month, day)  # not a leap year
+    except ValueError as exc:
+        raise InvalidInput(f"{raw!r}: use MM-DD, e.g. 12-15") from exc
+    return f"{month:02d}-{day:02d}"
+
+
 async def update_commune(
     session: AsyncSession,
     commune: Commune,
@@ -125,13 +136,19 @@ async def update_commune(
     staff_chat_id: int | None = None,
     address: str | None = None,
     reception_schedule: str | None = None,
+    report_year_start: str | None = None,
 ) -> Commune:
+    """`report_year_start`: MM-DD the annual period starts (some sectors count 15/12 to
+    14/12); checked before anything changes."""
+    year_start = month_day(report_year_start) if report_year_start is not None else None
     if staff_chat_id is not None:
         commune.staff_chat_id = staff_chat_id
     if address is not None:
         commune.address = nfc(address.strip()) or None
     if reception_schedule is not None:
         commune.reception_schedule = nfc(reception_schedule.strip()) or None
+    if year_start is not None:
+        commune.report_year_start = year_start
     session.add(commune)
     await session.commit()
     return commune
