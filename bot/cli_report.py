@@ -1,5 +1,5 @@
-"""`pakn report annual|monthly|quarterly|range …`: the statistics of a period as JSON (the
-documents built on them — .docx, HTML, PDF — come with the reports issue)."""
+"""`pakn report annual|monthly|quarterly|range …`: a period's report as JSON (the figures,
+docs/report-json.md), .docx, printable HTML or PDF, built by reports.build."""
 
 import argparse
 import asyncio
@@ -13,14 +13,25 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalogs import translation
 from bot.config import Settings
+from models import ReportKind
+from reports.build import SCHEMA_VERSION, BuiltReport, ReportRequest, build_report
 from services import communes, periods
 from services.calendar import WorkingCalendar
 from services.deadlines import DeadlinePolicy
-from services.errors import InvalidInput
-from services.statistics import Period, compute
+from services.errors import DomainError, InvalidInput
+from services.statistics import Period
+
+__all__ = ["SCHEMA_VERSION", "add_commands", "report"]
 
 _ = translation().gettext
-SCHEMA_VERSION = 1
+FORMATS = ("json", "docx", "html", "pdf")
+BINARY = ("docx", "pdf")
+KINDS = {
+    "annual": ReportKind.ANNUAL,
+    "monthly": ReportKind.MONTHLY,
+    "quarterly": ReportKind.QUARTERLY,
+    "range": ReportKind.RANGE,
+}
 
 
 def _date(raw: str) -> date:
@@ -44,37 +55,69 @@ def _period(args: argparse.Namespace, year_start: str) -> Period:
     return periods.between(_date(args.start), _date(args.end))
 
 
+def _moment(raw: str | None, settings: Settings) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{raw}: use ISO 8601, e.g. 2024-12-06T17:00") from exc
+    return moment.replace(tzinfo=settings.tz) if moment.tzinfo is None else moment
+
+
+async def _document(report: BuiltReport, kind: str) -> str | bytes:
+    if kind == "json":
+        return json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+    if kind == "html":
+        from reports.html import render_html
+
+        return await render_html(report)
+    from reports.docx import render_docx
+
+    docx = await render_docx(report)
+    if kind == "docx":
+        return docx
+    from reports.pdf import PdfUnavailable, render_pdf
+
+    try:
+        return await render_pdf(docx)
+    except PdfUnavailable as exc:
+        raise DomainError(
+            _("PDF needs LibreOffice (soffice); install the libreoffice-writer-nogui package.")
+        ) from exc
+
+
 async def report(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
+    if args.format in BINARY and args.out in (None, "-"):
+        raise DomainError(
+            _("The {format} format is a file: add --out FILE.").format(format=args.format)
+        )
     chosen = [await communes.get_commune(session, code) for code in args.commune.split(",")]
-    period = _period(args, chosen[0].report_year_start)
-    now = datetime.now(settings.tz)
-    as_of = datetime.fromisoformat(args.as_of).astimezone(settings.tz) if args.as_of else None
-    stats = await compute(
+    as_of = _moment(args.as_of, settings)
+    request = ReportRequest(
+        commune_ids=tuple(c.id for c in chosen if c.id is not None),
+        kind=KINDS[args.action],
+        period=_period(args, chosen[0].report_year_start),
+        channels=args.channels,
+        as_of=as_of,
+        number=args.number,
+    )
+    built = await build_report(
         session,
         DeadlinePolicy(WorkingCalendar(), settings.tz),
-        [c.id for c in chosen if c.id],
-        period,
-        as_of=as_of,
-        now=now,
-        channels=args.channels,
+        request,
+        now=datetime.now(settings.tz),
     )
-    document: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
-        "report": {
-            "type": args.action,
-            "communes": [
-                {"code": c.code, "name": c.name, "province": c.province_name} for c in chosen
-            ],
-            "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-            "generated_at": now.isoformat(),
-        },
-        "statistics": stats.as_dict(),
-    }
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    document = await _document(built, args.format)
     if args.out in (None, "-"):
-        sys.stdout.write(text + "\n")
+        assert isinstance(document, str)
+        sys.stdout.write(document)
         return ""
-    await asyncio.to_thread(Path(args.out).write_text, text + "\n", encoding="utf-8")
+    path = Path(args.out)
+    if isinstance(document, bytes):
+        await asyncio.to_thread(path.write_bytes, document)
+    else:
+        await asyncio.to_thread(path.write_text, document, encoding="utf-8")
     return _("Report written to {path}").format(path=args.out)
 
 
@@ -92,8 +135,9 @@ def add_commands(groups: Any) -> None:
     between.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
     for parser in (annual, monthly, quarterly, between):
         parser.add_argument("--commune", required=True, help="a code, or several: 07060,07063")
-        parser.add_argument("--format", choices=["json"], default="json")
-        parser.add_argument("--out", help="a file (default: standard output)")
+        parser.add_argument("--format", choices=FORMATS, default="json")
+        parser.add_argument("--out", help="a file (json and html: standard output by default)")
         parser.add_argument("--as-of", dest="as_of", help="count as of this moment (ISO 8601)")
         parser.add_argument("--channels", choices=["all", "digital"], default="all")
+        parser.add_argument("--number", help="the document's number, e.g. 15 (Số: 15/BC-UBND)")
         parser.set_defaults(run=report)

@@ -138,3 +138,34 @@ def test_a_report_as_json(fresh_url: str, tmp_path: Path) -> None:
         "report", "monthly", "--month", "2024-13", "--commune", "7060", database_url=fresh_url
     )
     assert monthly.returncode == 1 and "Traceback" not in monthly.stderr
+
+
+def test_a_report_as_documents(fresh_url: str, tmp_path: Path) -> None:
+    import io
+
+    from docx import Document
+
+    assert run("commune", "add", "7060", "--year", "2024", database_url=fresh_url).returncode == 0
+    common = ("--commune", "7060", "--as-of", "2024-12-06T09:00")
+    no_file = run(
+        "report", "annual", "--year", "2024", "--format", "docx", *common, database_url=fresh_url
+    )
+    assert no_file.returncode == 1 and "--out" in no_file.stderr
+    assert "Traceback" not in no_file.stderr and len(no_file.stderr.strip().splitlines()) == 1
+    out = tmp_path / "bao-cao.docx"
+    made = run(
+        "report", "quarterly", "--year", "2024", "--quarter", "3", "--format", "docx",
+        "--number", "15", "--out", str(out), *common, database_url=fresh_url,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    document = Document(io.BytesIO(out.read_bytes()))
+    texts = [p.text for p in document.paragraphs]
+    assert "BÁO CÁO" in texts and any("quý III năm 2024" in t for t in texts)
+    assert document.tables[0].cell(1, 0).paragraphs[0].text == "Số: 15/BC-UBND"
+    page = run(
+        "report", "monthly", "--month", "2024-11", "--format", "html", *common,
+        database_url=fresh_url,
+    )  # fmt: skip
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!DOCTYPE html>") and "data:image/png;base64," in page.stdout
+    assert "tháng 11 năm 2024" in page.stdout
