@@ -88,6 +88,19 @@ start_pg() {
   export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/pakn_test"
 }
 
+# --- LibreOffice (the reports' PDF) --------------------------------------------------
+# soffice converts the .docx to PDF; poppler-utils (pdftotext, pdftoppm) reads it back in
+# the tests; fonts-liberation gives LibreOffice a serif with Times New Roman's metrics.
+has_serif() { command -v fc-list >/dev/null && fc-list : family | grep -i "Liberation Serif" >/dev/null; }
+if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || ! has_serif; then
+  say "Installing LibreOffice Writer, poppler-utils and fonts-liberation"
+  apt_install libreoffice-writer-nogui poppler-utils fonts-liberation || true
+fi
+if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
+  [ "$CI" = true ] && fail "LibreOffice (soffice) or poppler-utils is missing and could not be installed (CI=true: not skipping)"
+  echo "test.sh: LibreOffice or poppler-utils not available; the PDF tests will be skipped" >&2
+fi
+
 # --- Checks and tests ----------------------------------------------------------------
 say "ruff"
 "$VENV/bin/ruff" check .
