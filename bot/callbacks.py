@@ -128,3 +128,18 @@ class ApologyAction(CallbackData, prefix="ap1"):
     letter_id: int
     version: int  # the text the leader saw: an older version is refused
     action: str
+
+
+class ReportAction(CallbackData, prefix="b1"):
+    """A button on a report draft: approve (Duyệt gửi), edit (Sửa), or the section to edit."""
+
+    version_id: int
+    action: str  # approve, edit, section
+    section: str = ""
+
+
+class ReportPick(CallbackData, prefix="g1"):
+    """/report: which period a leader wants (last_month, this_month, last_quarter, …)."""
+
+    choice: str
+    commune_id: int

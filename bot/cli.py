@@ -5,7 +5,6 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -219,16 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     slist.set_defaults(run=staff_list)
     cli_calendar.add_commands(groups)
     cli_report.add_commands(groups)
-    cli_report_admin.add_commands(_subcommands(groups.choices["report"]))
     cli_superior.add_commands(groups)
     return parser
-
-
-def _subcommands(parser: argparse.ArgumentParser) -> Any:
-    """The subparsers object of a group another module built: cli_report.add_commands does
-    not return it. Once cli_report calls cli_report_admin.add_commands itself, this second
-    call finds the commands there and adds nothing."""
-    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def explain(exc: DomainError) -> str:

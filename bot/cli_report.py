@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import cli_report_admin
 from bot.catalogs import translation
 from bot.config import Settings
 from models import ReportKind
@@ -141,3 +142,4 @@ def add_commands(groups: Any) -> None:
         parser.add_argument("--channels", choices=["all", "digital"], default="all")
         parser.add_argument("--number", help="the document's number, e.g. 15 (Số: 15/BC-UBND)")
         parser.set_defaults(run=report)
+    cli_report_admin.add_commands(kinds)

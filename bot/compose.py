@@ -118,5 +118,6 @@ async def compose(
 # The other kinds' composers register themselves when imported.
 from bot import compose_apology as _apology_composers  # noqa: E402, F401
 from bot import compose_desk as _desk_composers  # noqa: E402, F401
+from bot import compose_report as _report_composers  # noqa: E402, F401
 from bot import compose_schedule as _schedule_composers  # noqa: E402, F401
 from bot import compose_staff as _staff_composers  # noqa: E402, F401

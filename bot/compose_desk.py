@@ -255,6 +255,7 @@ async def _staff_alert(
             "resident": _("a resident"),
             "staff": _("a staff member"),
             "staff_group": _("the staff group"),
+            "superior": _("the superior level"),
         }.get(str(payload.get("recipient")), "")
         text = _(
             "⚠️ A message to {whom}{code} could not be delivered after {attempts} attempts "
@@ -264,6 +265,24 @@ async def _staff_alert(
             whom=whom,
             code=f" ({escape(str(payload['code']))})" if payload.get("code") else "",
             attempts=payload.get("attempts", 0),
+            error=escape(str(payload.get("error", ""))),
+        )
+    elif notification.payload.get("alert") == "superior_unreachable":
+        payload = notification.payload
+        if payload.get("via") == "email":
+            text = _(
+                "⚠️ The report could not be e-mailed to {superior}: their mail server refused "
+                "it ({error}). Check the address (pakn superior list) and send the report "
+                "another way."
+            )
+        else:
+            text = _(
+                "⚠️ The report could not be sent to {superior} on Telegram: the bot is not in "
+                "their chat or was removed ({error}). Add the bot to that chat, or send the "
+                "report another way."
+            )
+        text = text.format(
+            superior=escape(str(payload.get("superior", ""))),
             error=escape(str(payload.get("error", ""))),
         )
     else:

@@ -1,7 +1,7 @@
 """Settings from the environment and `.env`. Secrets never appear in their repr."""
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, SecretStr
@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     scheduler_lease_seconds: float = Field(default=60, gt=0.5, le=3600)
+    # e-mail for reports to the superior level (optional; Telegram works without it)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = Field(default=None, description="the sender, e.g. UBND xã <ubnd@…>")
+    smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -94,7 +94,10 @@ class Outbox(Courier):
         n = Notification
         heads = (
             select(func.min(n.id))
-            .where(n.status == DeliveryStatus.PENDING)
+            .where(
+                n.status == DeliveryStatus.PENDING,
+                n.recipient_kind != RecipientKind.SUPERIOR_EMAIL,  # the mail job sends those
+            )
             .group_by(col(n.recipient_kind), col(n.recipient_id), col(n.commune_id))
         )
         async with self.ctx.sessions() as session:

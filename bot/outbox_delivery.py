@@ -36,8 +36,9 @@ from models import (
     RecipientKind,
     Resident,
     Staff,
+    Superior,
 )
-from services import messages, reachability
+from services import messages, reachability, report_settings
 from services import residents as resident_service
 from services import staff as staff_service
 
@@ -75,6 +76,9 @@ class Courier:
         if notification.recipient_kind is RecipientKind.STAFF:
             staff = await session.get(Staff, notification.recipient_id)
             return (staff.telegram_id if staff else None), "vi"
+        if notification.recipient_kind is RecipientKind.SUPERIOR:
+            superior = await session.get(Superior, notification.recipient_id)
+            return (superior.telegram_chat_id if superior else None), "vi"
         commune = await session.get(Commune, notification.commune_id)
         return (commune.staff_chat_id if commune else None), "vi"
 
@@ -208,6 +212,12 @@ class Courier:
             await resident_service.mark_blocked(session, notification.recipient_id, now)
         elif notification.recipient_kind is RecipientKind.STAFF:
             await reachability.staff_blocked_bot(session, notification.recipient_id, now=now)
+        elif notification.recipient_kind is RecipientKind.SUPERIOR:
+            superior = await session.get(Superior, notification.recipient_id)
+            if superior is not None:
+                await reachability.superior_unreachable(
+                    session, superior, "telegram", error, now=now
+                )
 
     async def _superseded(self, session: Any, notification: Notification) -> bool:
         """Of several pending edits of one card, only the newest needs sending."""
@@ -225,3 +235,4 @@ class Courier:
 
     async def _follow_migration(self, session: Any, old_chat: int, new_chat: int) -> None:
         await staff_service.move_staff_chat(session, old_chat, new_chat)
+        await report_settings.move_superior_chat(session, old_chat, new_chat)

@@ -32,3 +32,9 @@ class ApologyInput(StatesGroup):
     """A leader tapped ✏️ on a draft apology letter and is writing its new text."""
 
     writing = State()
+
+
+class ReportInput(StatesGroup):
+    """A leader tapped ✏️ on a report draft and is writing a section's new text."""
+
+    writing = State()

@@ -7,6 +7,7 @@ from handlers.desk import apology as desk_apology
 from handlers.desk import buttons as desk_buttons
 from handlers.desk import commands as desk_commands
 from handlers.desk import input as desk_input
+from handlers.desk import report as desk_report
 from handlers.desk import templates as desk_templates
 from handlers.resident import build_router as build_resident_router
 from handlers.resident.fallback import stale_button
@@ -32,6 +33,7 @@ def build_root_router() -> Router:
         staff.router,
         desk_templates.router,
         desk_apology.router,
+        desk_report.router,
         desk_buttons.router,
         desk_commands.router,
         desk_input.router,

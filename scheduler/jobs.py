@@ -2,7 +2,9 @@
 
 import logging
 
+from bot import mail_outbox
 from bot.context import AppContext
+from scheduler import report_jobs
 from services import apology, reminders
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,17 @@ async def apologies(ctx: AppContext) -> None:
         await apology.draft_overdue_letters(session, now, policy=ctx.policy)
 
 
-ALL = (deadlines, escalation, digest, apologies)
+async def reports(ctx: AppContext) -> None:
+    """The monthly summaries and annual drafts that have fallen due (each made once)."""
+    await report_jobs.monthly_summaries(ctx)
+    await report_jobs.annual_drafts(ctx)
+
+
+async def report_mail(ctx: AppContext) -> None:
+    await mail_outbox.send_due_mail(ctx)
+
+
+ALL = (deadlines, escalation, digest, apologies, reports, report_mail)
 
 
 async def run_all(ctx: AppContext) -> None:

@@ -40,6 +40,20 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         replace_existing=True,
     )
     scheduler.add_job(
+        jobs.reports,
+        IntervalTrigger(minutes=15, timezone=ctx.tz),
+        id="reports",
+        args=[ctx],
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        jobs.report_mail,
+        IntervalTrigger(minutes=1, timezone=ctx.tz),
+        id="report_mail",
+        args=[ctx],
+        replace_existing=True,
+    )
+    scheduler.add_job(
         jobs.digest,
         CronTrigger(hour=7, minute=30, timezone=ctx.tz),
         id="digest",

@@ -15,7 +15,7 @@ DEFAULT_YEAR_START = "01-01"
 def _year_start(year_start: str) -> tuple[int, int]:
     try:
         month, day = (int(part) for part in year_start.split("-"))
-        date(2024, month, day)
+        date(2023, month, day)  # a common year: 29/02 would not start every year
     except ValueError as exc:
         raise InvalidInput(f"annual period start {year_start!r}: use MM-DD") from exc
     return month, day

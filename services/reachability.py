@@ -6,7 +6,16 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import AuditEntry, Notification, NotificationKind, RecipientKind, Role, Staff
+from models import (
+    AuditEntry,
+    Notification,
+    NotificationKind,
+    RecipientKind,
+    Role,
+    Staff,
+    Superior,
+)
+from services.reminders import leaders
 from services.staff import communes_by_staff_chat
 
 
@@ -63,3 +72,36 @@ async def staff_blocked_bot(session: AsyncSession, staff_id: int | None, *, now:
             created_at=now,
         )
     )
+
+
+async def superior_unreachable(
+    session: AsyncSession, superior: Superior, via: str, error: str, *, now: datetime
+) -> None:
+    """A report could not reach the superior level (the bot is not in its chat, or its mail
+    server refuses the address): the commune's leaders hear it, so they send it another way."""
+    session.add(
+        AuditEntry(
+            commune_id=superior.commune_id,
+            action="superior_unreachable",
+            allowed=True,
+            detail=f"{superior.id} {via}: {error}"[:500],
+            at=now,
+        )
+    )
+    for leader in await leaders(session, superior.commune_id):
+        session.add(
+            Notification(
+                kind=NotificationKind.STAFF_ALERT,
+                commune_id=superior.commune_id,
+                recipient_kind=RecipientKind.STAFF,
+                recipient_id=leader.id,
+                payload={
+                    "alert": "superior_unreachable",
+                    "superior": superior.name,
+                    "via": via,
+                    "error": error[:300],
+                },
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )

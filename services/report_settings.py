@@ -4,7 +4,7 @@ the district or the province: each commune names its own superior level."""
 
 import re
 from collections.abc import Sequence
-from datetime import time
+from datetime import date, time
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -53,8 +53,7 @@ def parse_time(raw: str) -> time:
 def _month_day(raw: str) -> str:
     try:
         month, day = (int(part) for part in raw.split("-"))
-        if not (1 <= month <= 12 and 1 <= day <= 28 + (month != 2) * 3):
-            raise ValueError
+        date(2023, month, day)  # a common year: 29/02 would not come every year
     except ValueError as exc:
         raise InvalidInput(f"{raw!r}: use MM-DD") from exc
     return f"{month:02d}-{day:02d}"
@@ -123,6 +122,8 @@ async def add_superior(
     name = nfc(name).strip()
     if not name:
         raise InvalidInput("the superior level needs a name")
+    if len(name) > 200 or (short_name and len(short_name) > 120) or len(email or "") > 254:
+        raise InvalidInput("too long: name 200, short name 120, e-mail 254 characters at most")
     if email is not None and not _EMAIL.match(email):
         raise InvalidInput(f"{email!r} is not an e-mail address")
     existing = await superiors_for(session, commune_id)
@@ -173,3 +174,13 @@ async def set_section(
         row.body, row.updated_at = text, utcnow()
         session.add(row)
     await session.commit()
+
+
+async def move_superior_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A superior's group upgraded to a supergroup has a new id; its reports follow."""
+    rows = (
+        await session.exec(select(Superior).where(Superior.telegram_chat_id == old_chat_id))
+    ).all()
+    for superior in rows:
+        superior.telegram_chat_id = new_chat_id
+        session.add(superior)

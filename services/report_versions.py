@@ -154,7 +154,8 @@ async def ask_leaders(
 
 async def deliver(session: AsyncSession, version: ReportVersion, now: datetime) -> int:
     """Queues the version to every reachable superior level (its Telegram chat and/or its
-    e-mail) and tells the leaders; marks it sent. Returns how many deliveries were queued."""
+    e-mail) and tells the leaders; marks it sent when it goes somewhere. Returns how many
+    deliveries were queued."""
     queued = 0
     for superior in await superiors_for(session, version.commune_id):
         assert superior.id is not None
@@ -178,8 +179,9 @@ async def deliver(session: AsyncSession, version: ReportVersion, now: datetime) 
                 now,
             )
             queued += 1
-    version.status, version.sent_at = ReportStatus.SENT, now
-    session.add(version)
+    if queued:  # with nowhere to go it stays approved, and the leaders are told so
+        version.status, version.sent_at = ReportStatus.SENT, now
+        session.add(version)
     for leader in await leaders(session, version.commune_id):
         assert leader.id is not None
         _notify(

@@ -43,6 +43,8 @@ async def test_the_scheduler_runs_its_jobs_in_the_bot(
         "digest",
         "escalation",
         "apologies",
+        "reports",
+        "report_mail",
     }
     assert str(scheduler.get_job("digest").trigger) == "cron[hour='7', minute='30']"
 
