@@ -16,7 +16,15 @@ from services.report_versions import save_version
 from services.statistics import Period
 from services.text import fold
 
-PICKS = ("last_month", "this_month", "last_quarter", "this_year", "last_year")
+PICKS = (
+    "last_month",
+    "this_month",
+    "last_quarter",
+    "first_half",
+    "nine_months",
+    "this_year",
+    "last_year",
+)
 
 
 def annual_year(today: date, year_start: str) -> int:
@@ -32,6 +40,10 @@ def picked(choice: str, today: date, year_start: str) -> tuple[ReportKind, Perio
     if choice == "this_month":
         return ReportKind.MONTHLY, periods.month(today.year, today.month)
     year = annual_year(today, year_start)
+    if choice == "first_half":
+        return ReportKind.HALF_YEAR, periods.first_months(year, 6, year_start)
+    if choice == "nine_months":
+        return ReportKind.NINE_MONTHS, periods.first_months(year, 9, year_start)
     if choice == "this_year":
         return ReportKind.ANNUAL, periods.annual(year, year_start)
     if choice == "last_year":

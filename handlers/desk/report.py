@@ -52,6 +52,8 @@ def _pick_keyboard(commune: Commune) -> InlineKeyboardMarkup:
         "last_month": _("Last month"),
         "this_month": _("This month so far"),
         "last_quarter": _("Last quarter"),
+        "first_half": _("First 6 months of the year"),
+        "nine_months": _("First 9 months of the year"),
         "this_year": _("This year so far"),
         "last_year": _("Last year"),
     }
