@@ -182,21 +182,3 @@ def summary_lines(report: BuiltReport) -> list[str]:
     from reports.summary import lines
 
     return lines(report)
-
-
-def __getattr__(name: str) -> Any:
-    """render_docx, render_html and render_pdf live in their own modules; importing them
-    from here works too, without loading docxtpl or matplotlib until they are used."""
-    if name == "render_docx":
-        from reports.docx import render_docx
-
-        return render_docx
-    if name == "render_html":
-        from reports.html import render_html
-
-        return render_html
-    if name in ("render_pdf", "PdfUnavailable"):
-        from reports import pdf
-
-        return getattr(pdf, name)
-    raise AttributeError(name)

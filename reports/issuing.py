@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ReportKind, ReportStatus, ReportVersion
-from reports.build import ReportRequest, build_report, render_docx, summary_lines
+from reports.build import ReportRequest, build_report, summary_lines
+from reports.docx import render_docx
 from services import periods
 from services.deadlines import DeadlinePolicy
 from services.report_schedule import previous_month
