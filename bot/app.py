@@ -79,6 +79,8 @@ def resident_commands() -> list[BotCommand]:
         BotCommand(command="help", description=_("How to use this bot")),
         BotCommand(command="cancel", description=_("Stop what you are doing")),
         BotCommand(command="language", description=_("Tiếng Việt / English")),
+        BotCommand(command="mydata", description=_("What we keep about you")),
+        BotCommand(command="forget", description=_("Erase my personal data")),
     ]
 
 

@@ -143,3 +143,9 @@ class ReportPick(CallbackData, prefix="g1"):
 
     choice: str
     commune_id: int
+
+
+class ForgetConfirm(CallbackData, prefix="fg1"):
+    """/forget: the resident confirms (yes) or keeps their data (no)."""
+
+    answer: str

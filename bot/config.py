@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
     scheduler_lease_seconds: float = Field(default=60, gt=0.5, le=3600)
+    # personal data of residents with no open case is made anonymous after this many years
+    retention_years: int = Field(default=5, ge=1, le=50)
     # e-mail for reports to the superior level (optional; Telegram works without it)
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, gt=0, lt=65536)

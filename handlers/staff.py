@@ -13,12 +13,12 @@ from handlers.ui import send_privately
 from models import Commune, Role, Ticket
 from services import reachability
 from services import staff as staff_service
+from services.desk_access import staff_for_phone, staff_in
 from services.divisions import normalize_code
 from services.errors import InvalidCommuneCode, NotAuthorized
 from services.views import reveal_phone
 
 router = Router(name="staff")
-ANY_STAFF = (Role.OFFICER, Role.LEADER, Role.ADMIN)
 
 
 @router.message(Command("bind"), F.chat.type.in_({"group", "supergroup"}))
@@ -92,11 +92,15 @@ async def phone(
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     try:
-        member = await staff_service.authorize(
-            session, query.from_user.id, ticket.commune_id, ANY_STAFF, action="view_phone"
-        )
+        member = await staff_for_phone(session, query.from_user.id, ticket)
     except NotAuthorized:
-        await query.answer(_("Only the commune's staff can see this."), show_alert=True)
+        staff_here = await staff_in(session, query.from_user.id, ticket.commune_id)
+        refusal = (
+            _("Only the officer handling {code}, or a leader, can see this phone number.")
+            if staff_here.id is not None
+            else _("Only the commune's staff can see this.")
+        )
+        await query.answer(refusal.format(code=ticket.code), show_alert=True)
         return
     number = await reveal_phone(session, ticket, member, at=ctx.clock.now())
     text = (

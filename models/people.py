@@ -19,6 +19,8 @@ class Resident(SQLModel, table=True):
     language: str = Field(default="vi", max_length=8)
     consent_at: datetime | None = None
     blocked_at: datetime | None = None  # the resident blocked the bot: do not retry sending
+    erasure_requested_at: datetime | None = None  # /forget waits for their open cases
+    erased_at: datetime | None = None  # personal data removed; the row stays, anonymous
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -5,7 +5,7 @@ import logging
 from bot import mail_outbox
 from bot.context import AppContext
 from scheduler import report_jobs
-from services import apology, reminders
+from services import apology, reminders, retention
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,21 @@ async def report_mail(ctx: AppContext) -> None:
     await mail_outbox.send_due_mail(ctx)
 
 
-ALL = (deadlines, escalation, digest, apologies, reports, report_mail)
+async def retention_job(ctx: AppContext) -> None:
+    """Anonymise residents past the retention period; complete erasures that waited."""
+    async with ctx.sessions() as session:
+        done = await retention.apply_retention(
+            session, ctx.clock.now(), ctx.settings.retention_years
+        )
+    if done.requests_completed or done.anonymised:
+        log.info(
+            "retention: %s erasure(s) completed, %s anonymised",
+            done.requests_completed,
+            done.anonymised,
+        )
+
+
+ALL = (deadlines, escalation, digest, apologies, reports, report_mail, retention_job)
 
 
 async def run_all(ctx: AppContext) -> None:

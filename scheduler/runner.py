@@ -67,6 +67,13 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         args=[ctx],
         replace_existing=True,
     )
+    scheduler.add_job(
+        jobs.retention_job,
+        CronTrigger(hour=2, minute=15, timezone=ctx.tz),
+        id="retention",
+        args=[ctx],
+        replace_existing=True,
+    )
     return scheduler
 
 

@@ -10,7 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Commune, Role, Staff, Ticket
 from services.codes import parse_code
-from services.errors import InvalidInput, InvalidTicketCode, TicketNotFound
+from services.errors import InvalidInput, InvalidTicketCode, NotAuthorized, TicketNotFound
+from services.lifecycle import ALL_STAFF, LEADERS, require_staff
 from services.staff import communes_by_staff_chat, memberships
 from services.text import fold
 
@@ -32,6 +33,20 @@ async def staff_in(session: AsyncSession, telegram_id: int, commune_id: int) -> 
         )
     ).first()
     return member or stranger(telegram_id)
+
+
+async def staff_for_phone(session: AsyncSession, telegram_id: int, ticket: Ticket) -> Staff:
+    """Who may see a resident's phone: whoever may act on the case — the commune's leaders
+    and admins, the officer it is assigned to, or any of its officers while nobody has it.
+    A refusal is recorded (committed) and raised."""
+    member = await staff_in(session, telegram_id, ticket.commune_id)
+    someone_else_has_it = ticket.assignee_id not in (None, member.id)
+    roles = LEADERS if someone_else_has_it else ALL_STAFF
+    try:
+        return require_staff(session, member, ticket, roles, "view_phone")
+    except NotAuthorized:
+        await session.commit()
+        raise
 
 
 async def communes_in_scope(

@@ -7,6 +7,7 @@ from handlers.resident import (
     filing_input,
     follow_up,
     lookup,
+    privacy,
     quick,
     start,
 )
@@ -21,6 +22,7 @@ def build_router() -> Router:
     attach(
         router,
         start.router,
+        privacy.router,
         commune_choice.router,
         follow_up.router,
         filing.router,

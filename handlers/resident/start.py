@@ -10,8 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import keyboards
 from bot.callbacks import LanguageChoice
+from bot.context import AppContext
 from bot.deeplinks import COMMUNE_PREFIX
 from handlers.resident.commune_choice import ask_commune, resident_commune
+from handlers.resident.privacy import retention_line
 from models import Resident
 from services import communes, residents
 from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput
@@ -19,7 +21,7 @@ from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput
 router = Router(name="start")
 
 
-def privacy_text() -> str:
+def privacy_text(years: int) -> str:
     return "\n".join(
         [
             _("<b>Your personal data</b> (Personal Data Protection Law 2025)"),
@@ -32,11 +34,11 @@ def privacy_text() -> str:
                 "• Who sees it: the commune's staff. Your phone number is never posted in "
                 "their group; each look at it is recorded."
             ),
+            retention_line(years),
             _(
-                "• How long: while your case is open, then at most 5 years, after which "
-                "it is made anonymous."
+                "• Your rights: to see your data (/mydata), have it corrected (ask the commune "
+                "office) or erased (/forget)."
             ),
-            _("• Your rights: to see, correct or erase your data. Ask the commune office."),
         ]
     )
 
@@ -51,6 +53,8 @@ def help_text() -> str:
             _("✖️ /cancel — stop what you are doing"),
             _("🌐 /language — Tiếng Việt / English"),
             _("🔒 /privacy — what we keep about you"),
+            _("🗂 /mydata — see your personal data"),
+            _("🗑 /forget — erase your personal data"),
             "",
             _("You can also just write your message: I will offer to send it in one tap."),
         ]
@@ -64,6 +68,7 @@ async def start(
     state: FSMContext,
     session: AsyncSession,
     resident: Resident,
+    ctx: AppContext,
 ) -> None:
     await state.clear()
     payload = command.args or ""
@@ -84,7 +89,8 @@ async def start(
     if commune is not None:
         welcome.append(_("Your commune: <b>{name}</b>").format(name=commune.name))
     await message.answer(
-        "\n\n".join([*welcome, privacy_text()]), reply_markup=keyboards.main_menu()
+        "\n\n".join([*welcome, privacy_text(ctx.settings.retention_years)]),
+        reply_markup=keyboards.main_menu(),
     )
     if commune is None:
         await ask_commune(message, state, session, then=None)
@@ -97,8 +103,8 @@ async def help_command(message: Message) -> None:
 
 
 @router.message(Command("privacy"))
-async def privacy(message: Message) -> None:
-    await message.answer(privacy_text())
+async def privacy(message: Message, ctx: AppContext) -> None:
+    await message.answer(privacy_text(ctx.settings.retention_years))
 
 
 @router.message(Command("language"))

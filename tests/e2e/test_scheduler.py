@@ -45,6 +45,7 @@ async def test_the_scheduler_runs_its_jobs_in_the_bot(
         "apologies",
         "reports",
         "report_mail",
+        "retention",
     }
     assert str(scheduler.get_job("digest").trigger) == "cron[hour='7', minute='30']"
 
