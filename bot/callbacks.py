@@ -149,3 +149,25 @@ class ForgetConfirm(CallbackData, prefix="fg1"):
     """/forget: the resident confirms (yes) or keeps their data (no)."""
 
     answer: str
+
+
+class LogCommune(CallbackData, prefix="lm1"):
+    """/log by staff of several communes: which one."""
+
+    commune_id: int
+
+
+class LogPick(CallbackData, prefix="lk1"):
+    """/log: an answer to one step (channel, kind, category, village) or a move (now, skip,
+    next, save, edit, cancel, or the field to edit)."""
+
+    step: str
+    value: str = ""
+
+
+class AnswerHow(CallbackData, prefix="ah1"):
+    """How the answer reached a citizen without Telegram (in_person, phone, letter), or the
+    day it did (today, yesterday); cancel stops."""
+
+    ticket_id: int
+    choice: str

@@ -10,14 +10,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import AssignTo, DeskAction, PhoneReveal, RejectWith
 from bot.formatting import escape, local_day, local_time
 from bot.labels import (
+    answered_text,
     category_label,
+    channel_label,
     kind_label,
     reject_reason_label,
     rule_label,
     status_icon,
     status_label,
 )
-from models import RejectReason, Staff, TicketStatus
+from models import Channel, RejectReason, Staff, TicketStatus
 from services.calendar import WorkingCalendar
 from services.views import TicketView
 
@@ -44,6 +46,8 @@ def card_header(view: TicketView, tz: ZoneInfo, now: datetime, calendar: Working
         _("Handled by: {name}").format(name=escape(view.assignee_name or _("nobody yet"))),
         _("From: {name}").format(name=escape(view.resident_name or _("(no name)"))),
     ]
+    if view.channel is not Channel.TELEGRAM:
+        lines.append(_("Channel: {channel}").format(channel=channel_label(view.channel.value)))
     if view.village_name:
         lines.append(_("Village: {village}").format(village=escape(view.village_name)))
     lines += [
@@ -54,6 +58,8 @@ def card_header(view: TicketView, tz: ZoneInfo, now: datetime, calendar: Working
             rule=rule_label(view.deadline_rule, view.deadline_basis),
         ),
     ]
+    if view.answered:
+        lines.append(_("Answer given: {how}").format(how=answered_text(view.answered)))
     if view.status.is_open:
         lines.append(days_left_text(view, now, tz, calendar))
     extras = []

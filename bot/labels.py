@@ -74,3 +74,34 @@ def status_icon(status: TicketStatus) -> str:
         TicketStatus.MERGED: "🔗",
         TicketStatus.WITHDRAWN: "↩️",
     }[status]
+
+
+def channel_label(channel: str) -> str:
+    """Kênh tiếp nhận, as staff say it."""
+    return {
+        "telegram": "Telegram",
+        "zalo": "Zalo",
+        "web": _("Website"),
+        "portal": _("Web portal"),
+        "facebook": "Facebook",
+        "email": _("E-mail"),
+        "in_person": _("In person"),
+        "phone": _("Phone call"),
+        "mailbox": _("Suggestion box"),
+        "other": _("Other"),
+    }.get(channel, channel)
+
+
+def answer_way_label(way: str) -> str:
+    """How an answer reached a citizen without Telegram."""
+    return {
+        "in_person": _("in person"),
+        "phone": _("by phone"),
+        "letter": _("in writing"),
+    }.get(way, way)
+
+
+def answered_text(data: dict[str, str]) -> str:
+    """ "in person, 21/11/2026": how and when an answer reached a citizen without Telegram."""
+    day = "/".join(reversed(data["answered_on"].split("-")))
+    return _("{way}, {day}").format(way=answer_way_label(data["answered_via"]), day=day)

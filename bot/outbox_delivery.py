@@ -100,6 +100,11 @@ class Courier:
                         )
                         .values(next_attempt_at=now + UNBOUND_GROUP_RETRY)
                     )
+                elif await self._offline_resident(session, notification):
+                    # a citizen staff logged from another channel: nothing to send, by design
+                    notification.status = DeliveryStatus.SENT
+                    notification.result = {"skipped": "resident has no Telegram account"}
+                    session.add(notification)
                 else:
                     notification.status = DeliveryStatus.FAILED
                     notification.last_error = "recipient has no chat on this channel"
@@ -218,6 +223,12 @@ class Courier:
                 await reachability.superior_unreachable(
                     session, superior, "telegram", error, now=now
                 )
+
+    async def _offline_resident(self, session: Any, notification: Notification) -> bool:
+        if notification.recipient_kind is not RecipientKind.RESIDENT:
+            return False
+        resident = await session.get(Resident, notification.recipient_id)
+        return resident is not None and resident.telegram_id is None
 
     async def _superseded(self, session: Any, notification: Notification) -> bool:
         """Of several pending edits of one card, only the newest needs sending."""

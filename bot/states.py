@@ -38,3 +38,26 @@ class ReportInput(StatesGroup):
     """A leader tapped ✏️ on a report draft and is writing a section's new text."""
 
     writing = State()
+
+
+class LogCase(StatesGroup):
+    """/log: a staff member records a case received on another channel."""
+
+    commune = State()
+    channel = State()
+    received = State()
+    kind = State()
+    category = State()
+    village = State()
+    name = State()
+    phone = State()
+    text = State()
+    photos = State()
+    review = State()
+
+
+class LogAnswer(StatesGroup):
+    """The answer to a citizen without Telegram: how it was given, then on which day."""
+
+    how = State()
+    day = State()

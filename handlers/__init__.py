@@ -7,6 +7,9 @@ from handlers.desk import apology as desk_apology
 from handlers.desk import buttons as desk_buttons
 from handlers.desk import commands as desk_commands
 from handlers.desk import input as desk_input
+from handlers.desk import log as desk_log
+from handlers.desk import log_answer as desk_log_answer
+from handlers.desk import log_input as desk_log_input
 from handlers.desk import report as desk_report
 from handlers.desk import templates as desk_templates
 from handlers.resident import build_router as build_resident_router
@@ -31,6 +34,9 @@ def build_root_router() -> Router:
         staff_onboarding.router,
         staff_admin.router,
         staff.router,
+        desk_log.router,  # /log: cases from other channels, before the resident flow
+        desk_log_input.router,
+        desk_log_answer.router,
         desk_templates.router,
         desk_apology.router,
         desk_report.router,

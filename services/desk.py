@@ -16,6 +16,7 @@ from models import (
     NotificationKind,
     RecipientKind,
     RejectReason,
+    Resident,
     Role,
     Staff,
     Ticket,
@@ -49,6 +50,17 @@ async def _authorise(
     except NotAuthorized:
         await session.commit()  # the refusal is recorded; nothing else changes
         raise
+
+
+async def _answer_data(
+    session: AsyncSession, ticket: Ticket, answered: dict[str, str] | None
+) -> dict[str, str]:
+    """A citizen without Telegram gets no message: the answer must say how and when it was
+    given (services/intake.answer_record), never pretend it was sent."""
+    resident = await session.get(Resident, ticket.resident_id) if ticket.resident_id else None
+    if answered is None and (resident is None or resident.telegram_id is None):
+        raise InvalidInput("answer_how_required")
+    return dict(answered or {})
 
 
 def clean_text(text: str | None, *, required: bool = True) -> str | None:
@@ -134,11 +146,16 @@ async def reply(
     now: datetime,
     files: Sequence[AttachmentDraft] = (),
     channel: Channel = Channel.TELEGRAM,
+    answered: dict[str, str] | None = None,
 ) -> TicketEvent:
-    """An answer to the resident, signed by the office; the ticket stays open."""
+    """An answer to the resident, signed by the office; the ticket stays open. For a citizen
+    without Telegram, `answered` says how and when it was given."""
     actor = await _authorise(session, staff, ticket, ALL_STAFF, "reply")
     body = clean_text(text, required=not files)
-    event = await apply(session, ticket, EventKind.REPLIED, at, staff=actor, text=body, now=now)
+    data = await _answer_data(session, ticket, answered)
+    event = await apply(
+        session, ticket, EventKind.REPLIED, at, staff=actor, text=body, data=data, now=now
+    )
     attach_files(session, ticket, event, files, channel)
     await session.commit()
     return event
@@ -245,11 +262,15 @@ async def close(
     *,
     at: datetime,
     now: datetime,
+    answered: dict[str, str] | None = None,
 ) -> TicketEvent:
-    """Hoàn thành: resolved, with the result the resident (and any duplicate's) receives."""
+    """Hoàn thành: resolved, with the result the resident (and any duplicate's) receives.
+    For a citizen without Telegram, `answered` says how and when it was given."""
     actor = await _authorise(session, staff, ticket, ALL_STAFF, "close")
+    body = clean_text(result)
+    data = await _answer_data(session, ticket, answered)
     event = await apply(
-        session, ticket, EventKind.RESOLVED, at, staff=actor, text=clean_text(result), now=now
+        session, ticket, EventKind.RESOLVED, at, staff=actor, text=body, data=data, now=now
     )
     for duplicate in await duplicates_of(session, ticket):
         if duplicate.resident_id is not None:

@@ -3,10 +3,11 @@
 import re
 from datetime import datetime
 
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Commune, Resident
+from models import AuditEntry, Commune, Resident, Ticket, TicketEvent
 from services.errors import InvalidInput
 
 SUPPORTED_LANGUAGES = ("vi", "en")
@@ -67,3 +68,55 @@ async def mark_blocked(session: AsyncSession, resident_id: int | None, at: datet
     if resident is not None:
         resident.blocked_at = at
         session.add(resident)
+
+
+async def link_offline_cases(
+    session: AsyncSession, resident: Resident, raw_phone: str, now: datetime
+) -> int:
+    """A Telegram resident proved this phone is theirs (Telegram's own contact sharing): the
+    cases staff logged for that phone, without Telegram, become theirs — /mine shows them,
+    the statistics count one person. Recorded in the audit log. Returns how many moved.
+
+    Only a shared contact proves the number: a typed one could be anyone's."""
+    phone = normalize_phone(raw_phone)
+    offline = (
+        await session.exec(
+            select(Resident).where(
+                Resident.phone == phone,
+                col(Resident.telegram_id).is_(None),
+            )
+        )
+    ).all()
+    moved = 0
+    for other in offline:
+        if other.id == resident.id:
+            continue
+        result = await session.exec(
+            update(Ticket)
+            .where(col(Ticket.resident_id) == other.id)
+            .values(resident_id=resident.id)
+        )
+        await session.exec(
+            update(TicketEvent)
+            .where(col(TicketEvent.actor_resident_id) == other.id)
+            .values(actor_resident_id=resident.id)
+        )
+        count = int(result.rowcount or 0)
+        moved += count
+        other.phone = None  # the number now belongs to the Telegram resident
+        session.add(other)
+        session.add(
+            AuditEntry(
+                at=now,
+                commune_id=other.commune_id,
+                actor_telegram_id=resident.telegram_id,
+                action="resident_linked",
+                allowed=True,
+                detail=f"resident {other.id} → {resident.id}: {count} case(s)",
+            )
+        )
+    if resident.phone != phone:
+        resident.phone = phone
+        session.add(resident)
+    await session.commit()
+    return moved

@@ -48,6 +48,7 @@ class TicketView:
     has_phone: bool
     assignee_name: str | None
     attachments: Sequence[Attachment]
+    answered: dict[str, str] | None = None  # a citizen without Telegram: how, when (intake)
 
 
 async def load_ticket_view(session: AsyncSession, ticket_id: int) -> TicketView:
@@ -65,6 +66,16 @@ async def load_ticket_view(session: AsyncSession, ticket_id: int) -> TicketView:
             select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(col(Attachment.id))
         )
     ).all()
+    answers = (
+        await session.exec(
+            select(TicketEvent)
+            .where(
+                TicketEvent.ticket_id == ticket_id,
+                col(TicketEvent.kind).in_([EventKind.REPLIED, EventKind.RESOLVED]),
+            )
+            .order_by(col(TicketEvent.id).desc())
+        )
+    ).first()
     assert ticket.id is not None
     return TicketView(
         id=ticket.id,
@@ -88,6 +99,7 @@ async def load_ticket_view(session: AsyncSession, ticket_id: int) -> TicketView:
         has_phone=bool(ticket.contact_phone or (resident and resident.phone)),
         assignee_name=assignee.name if assignee else None,
         attachments=attachments,
+        answered=answers.data if answers and answers.data.get("answered_via") else None,
     )
 
 

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import AppContext
+from bot.labels import answered_text
 from models import Kind, RejectReason, Staff, Ticket
 from services import desk
 from services.calendar import WorkingCalendar
@@ -62,8 +63,10 @@ async def perform(
     at: datetime,
     files: Sequence[AttachmentDraft] = (),
     reason: RejectReason = RejectReason.OTHER,
+    answered: dict[str, str] | None = None,
 ) -> str:
-    """Does it, or raises a DomainError having changed nothing. Returns the confirmation."""
+    """Does it, or raises a DomainError having changed nothing. Returns the confirmation.
+    `answered`: how and when a citizen without Telegram got the answer (log_answer.py)."""
     now = ctx.clock.now()
     code = ticket.code
     if action == "ack":
@@ -77,10 +80,20 @@ async def perform(
         await desk.assign(session, ticket, staff, assignee, at=at, now=now)
         return _("👤 {code} assigned to {name}.").format(code=code, name=assignee.name)
     if action == "reply":
-        await desk.reply(session, ticket, staff, text, at=at, now=now, files=files)
+        await desk.reply(
+            session, ticket, staff, text, at=at, now=now, files=files, answered=answered
+        )
+        if answered:
+            return _("💬 Answer to {code} recorded: given {how}.").format(
+                code=code, how=answered_text(answered)
+            )
         return _("💬 Your answer to {code} was sent to the resident.").format(code=code)
     if action == "close":
-        await desk.close(session, ticket, staff, text, at=at, now=now)
+        await desk.close(session, ticket, staff, text, at=at, now=now, answered=answered)
+        if answered:
+            return _("✔️ {code} closed; the answer was given {how}.").format(
+                code=code, how=answered_text(answered)
+            )
         return _("✔️ {code} closed; the resident has the result.").format(code=code)
     if action == "forward":
         body, why = (text.strip(), "") if "\n" not in text.strip() else _split_first(text)

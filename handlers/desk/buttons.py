@@ -19,7 +19,7 @@ from handlers.desk.common import explain
 from handlers.desk.templates import template_buttons
 from handlers.ui import send_privately
 from models import RejectReason, Staff, Ticket
-from services import desk
+from services import desk, intake
 from services.desk_access import assignable, ticket_by_id_for_staff
 from services.errors import DomainError, NotAuthorized
 from services.templates import templates_for
@@ -67,12 +67,22 @@ async def ask_in_private(
     await private.set_state(DeskInput.waiting)  # before the question: the answer may be quick
     await private.set_data({"ticket_id": ticket_id, "action": action, "reason": reason})
     canned = None
+    prompt = prompt_text(action, code)
     if action in ("reply", "close"):
         ticket = await session.get(Ticket, ticket_id)
         if ticket is not None:
             offered = list(await templates_for(session, ticket.commune_id, ticket.category_id))
             canned = template_buttons(ticket_id, offered)
-    if not await send_privately(query, prompt_text(action, code), reply_markup=canned):
+            if await intake.has_no_telegram(session, ticket):  # nothing will be sent to them
+                prompt = (
+                    _(
+                        "Write the answer given to the citizen for {code}; then say how and when "
+                        "it was given."
+                    ).format(code=code)
+                    + "\n"
+                    + _("Send /cancel to stop.")
+                )
+    if not await send_privately(query, prompt, reply_markup=canned):
         await private.clear()
         return
     in_private = query.message is not None and query.message.chat.id == user

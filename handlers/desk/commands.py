@@ -3,6 +3,7 @@ for power users, in a private chat with the bot or in the staff group."""
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,6 +13,7 @@ from bot.formatting import escape, local_day
 from bot.labels import status_icon
 from handlers.desk.actions import perform
 from handlers.desk.common import explain
+from handlers.desk.log_answer import answer_elsewhere
 from handlers.resident.drafts import attachment_of
 from handlers.ui import reply_long
 from services import staff as staff_service
@@ -57,7 +59,11 @@ def explain_not_staff() -> str:
 
 @router.message(Command(*USAGE))
 async def act(
-    message: Message, command: CommandObject, session: AsyncSession, ctx: AppContext
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    ctx: AppContext,
+    state: FSMContext,
 ) -> None:
     assert message.from_user is not None
     action = command.command
@@ -72,6 +78,10 @@ async def act(
         ticket, member = await ticket_for_staff(
             session, message.from_user.id, code, _group(message)
         )
+        if await answer_elsewhere(
+            session, message, state, ticket, member, action, rest, files, message.date
+        ):
+            return  # a citizen without Telegram: how was it given? (log_answer.py)
         done = await perform(
             session, ctx, ticket, member, action, rest, at=message.date, files=files
         )

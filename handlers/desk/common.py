@@ -50,6 +50,10 @@ def explain(error: DomainError) -> str:
             "ambiguous_code": _("You work for several communes; use the button on the card."),
             "assignee of another commune": _("That person is not staff of this commune."),
             "bad_date": _("Write the new date as dd/mm/yyyy, or +N for N working days."),
+            "answer_how_required": _(
+                "This citizen has no Telegram: tap 💬 Reply or ✔️ Done on the card to record "
+                "how the answer was given."
+            ),
             "category_not_found": _(
                 "No field matches that name; for example: dat_dai, moi_truong, khac."
             ),

@@ -16,9 +16,11 @@ from bot.context import AppContext
 from bot.states import DeskInput
 from handlers.desk.actions import perform
 from handlers.desk.common import explain
+from handlers.desk.log_answer import answer_elsewhere
 from handlers.resident.drafts import attachment_of
 from handlers.ui import drop_buttons
-from models import RejectReason
+from models import RejectReason, Ticket
+from services import intake
 from services import messages as channel_messages
 from services.desk_access import ticket_by_id_for_staff
 from services.errors import DomainError, InvalidInput
@@ -44,6 +46,18 @@ async def words_after_button(
         ticket, member = await ticket_by_id_for_staff(
             session, message.from_user.id, data["ticket_id"]
         )
+        if await answer_elsewhere(
+            session,
+            message,
+            state,
+            ticket,
+            member,
+            data["action"],
+            text,
+            _files(message),
+            message.date,
+        ):
+            return  # a citizen without Telegram: how was it given? (log_answer.py)
         done = await perform(
             session,
             ctx,
@@ -99,10 +113,18 @@ async def reply_under_card(message: Message, state: FSMContext, session: AsyncSe
         "at": message.date.isoformat(),
     }
     await state.update_data(pending_reply=pending)
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is not None and await intake.has_no_telegram(session, ticket):
+        question, send = _("Record this as the answer given to the citizen?"), _("📝 Record")
+    else:
+        question, send = (
+            _("Send this as the office's answer to the resident?"),
+            _("📤 Send to the resident"),
+        )
     buttons = [
         [
             InlineKeyboardButton(
-                text=_("📤 Send to the resident"),
+                text=send,
                 callback_data=ConfirmReply(ticket_id=ticket_id, send=True).pack(),
             ),
             InlineKeyboardButton(
@@ -111,7 +133,7 @@ async def reply_under_card(message: Message, state: FSMContext, session: AsyncSe
         ]
     ]
     await message.reply(
-        _("Send this as the office's answer to the resident?"),
+        question,
         reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons),
     )
 
@@ -138,15 +160,15 @@ async def confirm_reply(
         ticket, member = await ticket_by_id_for_staff(
             session, query.from_user.id, callback_data.ticket_id
         )
+        files = [AttachmentDraft(**f) for f in pending["files"]]
+        at = datetime.fromisoformat(pending["at"])
+        if isinstance(query.message, Message) and await answer_elsewhere(
+            session, query.message, state, ticket, member, "reply", pending["text"], files, at
+        ):
+            await query.answer()
+            return  # a citizen without Telegram: how was it given? (log_answer.py)
         done = await perform(
-            session,
-            ctx,
-            ticket,
-            member,
-            "reply",
-            pending["text"],
-            at=datetime.fromisoformat(pending["at"]),
-            files=[AttachmentDraft(**f) for f in pending["files"]],
+            session, ctx, ticket, member, "reply", pending["text"], at=at, files=files
         )
     except DomainError as error:
         await query.answer(explain(error)[:200], show_alert=True)

@@ -14,6 +14,7 @@ from bot.formatting import escape
 from bot.labels import category_label
 from handlers.desk.actions import perform
 from handlers.desk.common import explain
+from handlers.desk.log_answer import answer_elsewhere
 from handlers.ui import reply_long
 from models import Category, ReplyTemplate, Role, Staff
 from services import staff as staff_service
@@ -160,14 +161,22 @@ async def use(
         ticket, member = await ticket_by_id_for_staff(
             session, query.from_user.id, callback_data.ticket_id
         )
-        done = await perform(
+        action = data.get("action", "reply")
+        if isinstance(query.message, Message) and await answer_elsewhere(
             session,
-            ctx,
+            query.message,
+            state,
             ticket,
             member,
-            data.get("action", "reply"),
+            action,
             template.text,
-            at=ctx.clock.now(),
+            (),
+            ctx.clock.now(),
+        ):
+            await query.answer()
+            return  # a citizen without Telegram: how was it given? (log_answer.py)
+        done = await perform(
+            session, ctx, ticket, member, action, template.text, at=ctx.clock.now()
         )
     except DomainError as error:
         await query.answer(explain(error)[:200], show_alert=True)

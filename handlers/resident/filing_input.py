@@ -1,5 +1,7 @@
 """What the resident types or sends during the guided flow."""
 
+import contextlib
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -13,8 +15,9 @@ from bot.states import Filing
 from handlers.resident import steps
 from handlers.resident.drafts import MAX_ATTACHMENTS, attachment_of
 from handlers.ui import drop_buttons
+from models import Resident
 from services.errors import InvalidInput
-from services.residents import normalize_phone
+from services.residents import link_offline_cases, normalize_phone
 from services.tickets import MAX_DESCRIPTION_CHARS, clean_description
 
 router = Router(name="filing_input")
@@ -137,7 +140,9 @@ async def location_expected(message: Message) -> None:
 
 
 @router.message(Filing.phone, F.contact)
-async def phone_shared(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def phone_shared(
+    message: Message, state: FSMContext, session: AsyncSession, resident: Resident
+) -> None:
     assert message.contact is not None and message.from_user is not None
     if message.contact.user_id != message.from_user.id:
         await message.answer(
@@ -145,6 +150,9 @@ async def phone_shared(message: Message, state: FSMContext, session: AsyncSessio
             reply_markup=keyboards.share_phone(),
         )
         return
+    # Telegram vouches for this number: the cases staff logged for it become this resident's
+    with contextlib.suppress(InvalidInput):
+        await link_offline_cases(session, resident, message.contact.phone_number, message.date)
     await _save_phone(message, state, session, message.contact.phone_number)
 
 
