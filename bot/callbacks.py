@@ -171,3 +171,11 @@ class AnswerHow(CallbackData, prefix="ah1"):
 
     ticket_id: int
     choice: str
+
+
+class ExportPick(CallbackData, prefix="xp1"):
+    """/export: the period (this_month, last_month, this_year, last_year) and the format."""
+
+    choice: str
+    file_format: str  # xlsx, csv
+    commune_id: int

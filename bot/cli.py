@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cli_calendar, cli_report, cli_report_admin, cli_superior
+from bot import cli_calendar, cli_cases, cli_report, cli_report_admin, cli_superior
 from bot.catalogs import translation
 from bot.config import ConfigError, Settings, load_settings
 from bot.deeplinks import fetch_bot_username, invite_link, invite_payload
@@ -26,7 +26,17 @@ from services.errors import (
 )
 from services.migrations import upgrade_database
 
-COMMANDS = ("commune", "village", "staff", "calendar", "rule", "report", "superior")
+COMMANDS = (
+    "commune",
+    "village",
+    "staff",
+    "calendar",
+    "rule",
+    "report",
+    "superior",
+    "import",
+    "export",
+)
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
 ROLE_NAMES = {Role.OFFICER: "Officer", Role.LEADER: "Leader", Role.ADMIN: "Admin"}  # as the bot
@@ -219,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_calendar.add_commands(groups)
     cli_report.add_commands(groups)
     cli_superior.add_commands(groups)
+    cli_cases.add_commands(groups)
     return parser
 
 

@@ -6,6 +6,7 @@ from handlers import errors, staff, staff_admin, staff_onboarding
 from handlers.desk import apology as desk_apology
 from handlers.desk import buttons as desk_buttons
 from handlers.desk import commands as desk_commands
+from handlers.desk import export as desk_export
 from handlers.desk import input as desk_input
 from handlers.desk import log as desk_log
 from handlers.desk import log_answer as desk_log_answer
@@ -40,6 +41,7 @@ def build_root_router() -> Router:
         desk_templates.router,
         desk_apology.router,
         desk_report.router,
+        desk_export.router,
         desk_buttons.router,
         desk_commands.router,
         desk_input.router,

@@ -1,4 +1,5 @@
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -21,6 +22,11 @@ class Resident(SQLModel, table=True):
     blocked_at: datetime | None = None  # the resident blocked the bot: do not retry sending
     erasure_requested_at: datetime | None = None  # /forget waits for their open cases
     erased_at: datetime | None = None  # personal data removed; the row stays, anonymous
+    # a stable pseudonymous key for exports (not the Telegram id or phone); rows from before
+    # it existed get one when first exported (services/case_export.py)
+    public_key: str | None = Field(
+        default_factory=lambda: uuid4().hex, max_length=32, unique=True, index=True
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 
