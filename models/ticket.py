@@ -23,7 +23,27 @@ class Ticket(SQLModel, table=True):
         UniqueConstraint("commune_id", "year", "seq"),
         UniqueConstraint("commune_id", "code"),
         Index("ix_ticket_open_due", "status", "resolve_due_at"),
-        Index("ix_ticket_commune_received", "commune_id", "received_at"),
+        # a commune's tickets by receipt, carrying every column the statistics read: the
+        # reports (services/statistics_*.py) scan it and never touch the table's rows
+        Index(
+            "ix_ticket_report",
+            "commune_id",
+            "received_at",
+            "closed_at",
+            "status",
+            "channel",
+            "kind",
+            "category_id",
+            "village_id",
+            "resident_id",
+            "resolve_due_at",
+            "forward_due_at",
+            "ack_due_at",
+            "acknowledged_at",
+            "rating",
+            "rated_at",
+            "id",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,8 +80,12 @@ class Ticket(SQLModel, table=True):
 class TicketEvent(SQLModel, table=True):
     """Append-only history of a ticket: who did what, when, from which state to which."""
 
+    # a ticket's history in order; the kind lets the reports find its first answer in
+    # the index alone
+    __table_args__ = (Index("ix_ticketevent_ticket_at_kind", "ticket_id", "at", "kind"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
     at: datetime
     kind: EventKind = Field(sa_type=enum_type(EventKind))
     actor_type: ActorType = Field(sa_type=enum_type(ActorType))

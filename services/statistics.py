@@ -1,28 +1,29 @@
 """The numbers the reports show, computed in SQL from the data (DOMAIN.md, Timeliness).
 
-Counts and sums are GROUP BY queries; durations in working days come from two date columns
-fetched per ticket (never whole tickets). Percentages are exact fractions here; the reports
-round them half up to one decimal."""
+Counts are a few GROUP BY passes over the report's tickets (services/statistics_counts.py,
+on the scope of services/statistics_sql.py); durations in working days come from the counts
+of distinct pairs of local dates (services/statistics_durations.py). No ticket is loaded
+into Python. Percentages are exact fractions here; the reports round them half up to one
+decimal."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Category, EventKind, Ticket, TicketEvent, TicketStatus, Village
-from models.enums import DIGITAL_CHANNELS
-from services.communes import population_for_year
+from models import CommunePopulation, TicketStatus
+from services import statistics_counts as counts
+from services import statistics_durations as durations
 from services.deadlines import DeadlinePolicy
+from services.statistics_sql import ANSWER_EVENTS, ANSWERED, Scope, as_date
 
-ANSWERED = (TicketStatus.RESOLVED, TicketStatus.FORWARDED, TicketStatus.REJECTED)
-ANSWER_EVENTS = (EventKind.REPLIED, EventKind.RESOLVED, EventKind.FORWARDED, EventKind.REJECTED)
+__all__ = ["ANSWERED", "ANSWER_EVENTS", "Period", "Statistics", "compute", "percent"]
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:
@@ -96,80 +97,62 @@ class Statistics:
         return out
 
 
-def _scope(commune_ids: Sequence[int], channels: str) -> list[Any]:
-    where = [col(Ticket.commune_id).in_(list(commune_ids))]
-    if channels == "digital":
-        where.append(col(Ticket.channel).in_([c.value for c in DIGITAL_CHANNELS]))
-    return where
+def _scope(
+    session: AsyncSession,
+    commune_ids: Sequence[int],
+    period: "Period",
+    tz: ZoneInfo,
+    moment: datetime,
+    channels: str,
+) -> Scope:
+    start, end = period.bounds(tz)
+    offset = start.utcoffset() or timedelta(0)  # Vietnam keeps one offset all year
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return Scope(tuple(commune_ids), channels, start, end, moment, offset, dialect)
 
 
-async def _grouped(session: AsyncSession, key: Any, where: list[Any]) -> dict[str, int]:
-    rows = (await session.exec(select(key, func.count()).where(*where).group_by(key))).all()
-    return {str(k.value if hasattr(k, "value") else k): int(n) for k, n in rows if k is not None}
-
-
-def _local_month(session: AsyncSession, tz: ZoneInfo) -> Any:
-    """ "2024-11" of the local date of receipt, in SQL."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        return func.to_char(func.timezone(str(tz), Ticket.received_at), "YYYY-MM")
-    offset = datetime.now(tz).utcoffset() or timedelta(0)  # Vietnam keeps one offset all year
-    hours = int(offset.total_seconds() // 3600)
-    return func.strftime("%Y-%m", Ticket.received_at, f"{hours:+d} hours")
+def _sorted(counter: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counter.items()))
 
 
 async def _durations(
-    session: AsyncSession,
-    policy: DeadlinePolicy,
-    stats: Statistics,
-    in_scope: list[Any],
-    closed_by: list[Any],
-    moment: datetime,
+    session: AsyncSession, policy: DeadlinePolicy, scope: Scope, stats: Statistics
 ) -> None:
-    """Working days from receipt to the first answer, and to closing (answered tickets)."""
-    first_answer = (
-        select(TicketEvent.ticket_id, func.min(TicketEvent.at).label("first_at"))
+    """Working days from receipt to the first answer, and to closing, each commune counted
+    with its own calendar."""
+    to_answer: Counter[int] = Counter()
+    to_close: Counter[int] = Counter()
+    for calendar, commune_ids in await durations.by_calendar(session, policy, scope.commune_ids):
+        answer_pairs, close_pairs = await durations.date_pairs(session, scope.of(commune_ids))
+        days = durations.WorkingDays(calendar, [*answer_pairs, *close_pairs])
+        to_answer.update(days.of(answer_pairs))
+        to_close.update(days.of(close_pairs))
+    stats.days_to_first_answer_avg = durations.average(to_answer)
+    stats.days_to_first_answer_median = durations.median(to_answer)
+    stats.days_to_close_avg = durations.average(to_close)
+    stats.days_to_close_median = durations.median(to_close)
+
+
+async def _population(
+    session: AsyncSession, commune_ids: Sequence[int], year: int, stats: Statistics
+) -> None:
+    """Each commune's figures for the year, or the latest earlier ones."""
+    rows = await session.exec(
+        select(CommunePopulation)
         .where(
-            col(TicketEvent.kind).in_([k.value for k in ANSWER_EVENTS]),
-            col(TicketEvent.at) <= moment,
+            col(CommunePopulation.commune_id).in_(list(commune_ids)),
+            col(CommunePopulation.year) <= year,
         )
-        .group_by(col(TicketEvent.ticket_id))
-        .subquery()
+        .order_by(col(CommunePopulation.commune_id), col(CommunePopulation.year).desc())
     )
-    rows = (
-        await session.exec(
-            select(Ticket.commune_id, Ticket.received_at, Ticket.closed_at, first_answer.c.first_at)
-            .join(first_answer, first_answer.c.ticket_id == Ticket.id)
-            .where(*in_scope)
-        )
-    ).all()
-    calendars: dict[int, Any] = {}
-    to_answer: list[int] = []
-    to_close: list[int] = []
-    for commune_id, received_at, closed_at, first_at in rows:
-        if commune_id not in calendars:
-            calendars[commune_id] = await policy.calendar_for(session, commune_id)
-        calendar = calendars[commune_id]
-        start = policy.local_date(received_at)
-        to_answer.append(calendar.working_days_between(start, policy.local_date(first_at)))
-        if (
-            closed_at is not None
-            and closed_at <= moment
-            and stats.period_start <= policy.local_date(closed_at)
-        ):
-            to_close.append(calendar.working_days_between(start, policy.local_date(closed_at)))
-
-    def _avg(values: list[int]) -> Decimal | None:
-        if not values:
-            return None
-        return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-    def _median(values: list[int]) -> Decimal | None:
-        return Decimal(str(median(values))).quantize(Decimal("0.1")) if values else None
-
-    stats.days_to_first_answer_avg = _avg(to_answer)
-    stats.days_to_first_answer_median = _median(to_answer)
-    stats.days_to_close_avg = _avg(to_close)
-    stats.days_to_close_median = _median(to_close)
+    latest: dict[int, CommunePopulation] = {}
+    for row in rows:
+        latest.setdefault(row.commune_id, row)
+    population = sum(row.population or 0 for row in latest.values())
+    households = sum(row.households or 0 for row in latest.values())
+    stats.population = population or None
+    stats.households = households or None
+    stats.participation_share = percent(stats.participants, population)
 
 
 async def compute(
@@ -183,134 +166,41 @@ async def compute(
     channels: str = "all",
 ) -> Statistics:
     tz = policy.tz
-    start, end = period.bounds(tz)
+    _start, end = period.bounds(tz)
     moment = min(as_of or now, end)
     stats = Statistics(list(commune_ids), period.start, period.end, moment, channels)
-    scope = _scope(commune_ids, channels)
-    received = [
-        *scope,
-        col(Ticket.received_at) >= start,
-        col(Ticket.received_at) < end,
-        col(Ticket.received_at) <= moment,
-    ]
-    carried = [
-        *scope,
-        col(Ticket.received_at) < start,
-        or_(col(Ticket.closed_at).is_(None), col(Ticket.closed_at) >= start),
-    ]
-    handled = or_(and_(*received[len(scope) :]), and_(*carried[len(scope) :]))
-    in_scope = [*scope, handled]
-    closed_by = [
-        col(Ticket.closed_at).is_not(None),
-        col(Ticket.closed_at) <= moment,
-        col(Ticket.closed_at) >= start,
-    ]
+    scope = _scope(session, commune_ids, period, tz, moment, channels)
+    received = await counts.received(session, scope)
+    stats.received_by_channel = _sorted(received.by_channel)
+    stats.received_by_kind = _sorted(received.by_kind)
+    stats.received_by_category = _sorted(received.by_category)
+    stats.received_by_village = _sorted(received.by_village)
+    months: Counter[str] = Counter()
+    for local_day, count in received.by_day.items():
+        months[as_date(local_day).strftime("%Y-%m")] += count
+    stats.received_by_month = _sorted(months)
+    stats.participants = received.participants
 
-    stats.received_by_channel = await _grouped(session, Ticket.channel, received)
-    stats.received = sum(stats.received_by_channel.values())
-    stats.received_by_kind = await _grouped(session, Ticket.kind, received)
-    stats.received_by_category = await _grouped(
-        session, Category.name, [*received, col(Category.id) == col(Ticket.category_id)]
-    )
-    stats.received_by_village = await _grouped(
-        session, Village.name, [*received, col(Village.id) == col(Ticket.village_id)]
-    )
-    stats.received_by_month = await _grouped(session, _local_month(session, tz), received)
-    stats.carried_over = int(
-        (await session.exec(select(func.count()).select_from(Ticket).where(*carried))).one()
-    )
-    stats.handled = stats.received + stats.carried_over
-
-    outcome = await _grouped(session, Ticket.status, [*in_scope, *closed_by])
-    stats.answered_by_outcome = {s.value: outcome.get(s.value, 0) for s in ANSWERED}
+    handled = await counts.handled(session, scope)
+    stats.received, stats.carried_over = handled.received, handled.carried_over
+    stats.handled = handled.received + handled.carried_over
+    stats.answered_by_outcome = {s.value: handled.closed[s.value] for s in ANSWERED}
     stats.answered = sum(stats.answered_by_outcome.values())
-    stats.merged = outcome.get(TicketStatus.MERGED.value, 0)
-    stats.withdrawn = outcome.get(TicketStatus.WITHDRAWN.value, 0)
-
-    # timeliness: the local date of the answer against its deadline's date
-    rows = (
-        await session.exec(
-            select(
-                Ticket.status, Ticket.closed_at, Ticket.resolve_due_at, Ticket.forward_due_at
-            ).where(*in_scope, *closed_by, col(Ticket.status).in_([s.value for s in ANSWERED]))
-        )
-    ).all()
-    for status, closed_at, due, forward_due in rows:
-        assert closed_at is not None  # selected for it
-        deadline = forward_due if status == TicketStatus.FORWARDED else due
-        answered_day, due_day = closed_at.astimezone(tz).date(), deadline.astimezone(tz).date()
-        if answered_day < due_day:
-            stats.early += 1
-        elif answered_day == due_day:
-            stats.on_time += 1
-        else:
-            stats.late += 1
-
-    open_at = [*in_scope, or_(col(Ticket.closed_at).is_(None), col(Ticket.closed_at) > moment)]
-    stats.pending_overdue = int(
-        (
-            await session.exec(
-                select(func.count())
-                .select_from(Ticket)
-                .where(*open_at, col(Ticket.resolve_due_at) < moment)
-            )
-        ).one()
-    )
-    stats.pending_not_due = int(
-        (
-            await session.exec(
-                select(func.count())
-                .select_from(Ticket)
-                .where(*open_at, col(Ticket.resolve_due_at) >= moment)
-            )
-        ).one()
-    )
+    stats.early, stats.on_time, stats.late = handled.early, handled.on_time, handled.late
+    stats.merged = handled.closed[TicketStatus.MERGED.value]
+    stats.withdrawn = handled.closed[TicketStatus.WITHDRAWN.value]
+    stats.pending_not_due = handled.pending_not_due
+    stats.pending_overdue = handled.pending_overdue
+    stats.acknowledged_in_time = handled.acknowledged_in_time
+    stats.ratings = _sorted(handled.ratings)
+    stats.rated = sum(handled.ratings.values())
     stats.on_time_rate = percent(
         stats.early + stats.on_time, stats.answered + stats.pending_overdue
     )
-
-    stats.acknowledged_in_time = int(
-        (
-            await session.exec(
-                select(func.count())
-                .select_from(Ticket)
-                .where(
-                    *received,
-                    col(Ticket.acknowledged_at).is_not(None),
-                    col(Ticket.acknowledged_at) <= col(Ticket.ack_due_at),
-                    col(Ticket.acknowledged_at) <= moment,
-                )
-            )
-        ).one()
-    )
     stats.acknowledged_in_time_share = percent(stats.acknowledged_in_time, stats.received)
-
-    await _durations(session, policy, stats, in_scope, closed_by, moment)
-
-    ratings = await _grouped(
-        session, Ticket.rating, [*in_scope, *closed_by, col(Ticket.rated_at) <= moment]
-    )
-    stats.ratings = ratings
-    stats.rated = sum(ratings.values())
     stats.satisfied_share = percent(
-        ratings.get("very_satisfied", 0) + ratings.get("satisfied", 0), stats.rated
+        stats.ratings.get("very_satisfied", 0) + stats.ratings.get("satisfied", 0), stats.rated
     )
-
-    stats.participants = int(
-        (
-            await session.exec(
-                select(func.count(func.distinct(Ticket.resident_id))).where(
-                    *received, col(Ticket.resident_id).is_not(None)
-                )
-            )
-        ).one()
-    )
-    population = households = 0
-    for commune_id in commune_ids:
-        row = await population_for_year(session, commune_id, period.end.year)
-        population += (row.population or 0) if row else 0
-        households += (row.households or 0) if row else 0
-    stats.population = population or None
-    stats.households = households or None
-    stats.participation_share = percent(stats.participants, population)
+    await _durations(session, policy, scope, stats)
+    await _population(session, commune_ids, period.end.year, stats)
     return stats

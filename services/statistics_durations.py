@@ -1,0 +1,137 @@
+"""Working days from receipt to the first answer, and to closing.
+
+The database groups the handled cases by (local date of receipt, local date of the first
+answer, local date of closing) and counts them; each distinct pair of dates becomes working
+days once, with the calendar of the communes it came from, and the mean and the median are
+weighted by the counts. Communes that keep the same calendar are counted together."""
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import accumulate
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Ticket, TicketEvent
+from services.calendar import WorkingCalendar
+from services.deadlines import DeadlinePolicy
+from services.statistics_sql import ANSWER_EVENTS, Scope, as_date, count_by
+
+Pairs = Counter[tuple[int, int]]  # (day, day) as Scope.local_day numbers → cases
+
+
+def _answers(scope: Scope) -> list[Any]:
+    return [
+        col(TicketEvent.kind).in_(ANSWER_EVENTS),
+        col(TicketEvent.at) <= scope.moment,
+    ]
+
+
+def _first_answered(scope: Scope) -> Any:
+    """The handled cases with the time of their first answer (a reply, or closing them as
+    resolved, forwarded or rejected) by the as-of moment, NULL when there was none.
+
+    PostgreSQL joins the events and groups them per case (it merges or hashes the two
+    tables); SQLite, which only nests loops, looks the earliest answer up in the index
+    of each case's events instead."""
+    if scope.dialect == "postgresql":
+        return (
+            select(Ticket.received_at, Ticket.closed_at, func.min(TicketEvent.at).label("first"))
+            .join(TicketEvent, col(TicketEvent.ticket_id) == col(Ticket.id))
+            .where(*scope.handled(), *_answers(scope))
+            .group_by(col(Ticket.id))
+            .subquery()
+        )
+    first = (
+        select(func.min(TicketEvent.at))
+        .where(col(TicketEvent.ticket_id) == col(Ticket.id), *_answers(scope))
+        .scalar_subquery()
+    )
+    return (
+        select(Ticket.received_at, Ticket.closed_at, first.label("first"))
+        .where(*scope.handled())
+        .subquery()
+    )
+
+
+async def date_pairs(session: AsyncSession, scope: Scope) -> tuple[Pairs, Pairs]:
+    """(receipt, first answer) and (receipt, closing) pairs of local dates with their
+    counts, for the handled cases answered by the as-of moment; closing only when that
+    falls in the period, by the moment."""
+    cases = _first_answered(scope)
+    closed = case((scope.closed_by(cases.c.closed_at), scope.local_day(cases.c.closed_at)))
+    keys = [scope.local_day(cases.c.received_at), scope.local_day(cases.c.first), closed]
+    to_answer: Pairs = Counter()
+    to_close: Pairs = Counter()
+    for start, first, end, count in await count_by(session, keys):
+        if first is not None:
+            to_answer[start, first] += count
+            if end is not None:
+                to_close[start, end] += count
+    return to_answer, to_close
+
+
+async def by_calendar(
+    session: AsyncSession, policy: DeadlinePolicy, commune_ids: Sequence[int]
+) -> list[tuple[WorkingCalendar, list[int]]]:
+    """The communes grouped by identical working calendars."""
+    groups: dict[Any, tuple[WorkingCalendar, list[int]]] = {}
+    for commune_id in commune_ids:
+        calendar = await policy.calendar_for(session, commune_id)
+        same = (calendar.work_week, frozenset(calendar.days_off), frozenset(calendar.make_up_days))
+        groups.setdefault(same, (calendar, []))[1].append(commune_id)
+    return list(groups.values())
+
+
+class WorkingDays:
+    """WorkingCalendar.working_days_between for many pairs of days: a running count of
+    working days over the span of the pairs' days, then two look-ups a pair."""
+
+    def __init__(self, calendar: WorkingCalendar, pairs: Iterable[tuple[int, int]]) -> None:
+        days = [day for pair in pairs for day in pair]
+        self.first = min(days, default=0)
+        start = as_date(self.first)
+        span = range(max(days, default=-1) - self.first + 1)
+        marks = (calendar.is_working_day(start + timedelta(days=i)) for i in span)
+        self.running = list(accumulate(marks, initial=0))  # running[i + 1]: up to day i
+
+    def of(self, pairs: Pairs) -> Counter[int]:
+        out: Counter[int] = Counter()
+        first, running = self.first, self.running
+        for (received, end), count in pairs.items():
+            out[
+                running[end - first + 1] - running[received - first + 1] if end > received else 0
+            ] += count
+        return out
+
+
+def average(values: Counter[int]) -> Decimal | None:
+    """The mean, one decimal, rounded half up."""
+    count = sum(values.values())
+    if not count:
+        return None
+    total = sum(value * n for value, n in values.items())
+    return (Decimal(total) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def median(values: Counter[int]) -> Decimal | None:
+    """statistics.median of the multiset (the mean of the two middle values when their
+    number is even), as one decimal."""
+    count = sum(values.values())
+    if not count:
+        return None
+    ordered = sorted(values)
+    running = list(accumulate(values[v] for v in ordered))
+
+    def nth(index: int) -> int:  # the value at this position of the sorted multiset
+        return ordered[bisect_right(running, index)]
+
+    middle: int | float = (
+        nth(count // 2) if count % 2 else (nth(count // 2 - 1) + nth(count // 2)) / 2
+    )
+    return Decimal(str(middle)).quantize(Decimal("0.1"))

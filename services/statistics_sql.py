@@ -1,0 +1,161 @@
+"""The SQL the statistics are made of: which tickets a report counts, and local dates.
+
+Every count is a GROUP BY over one of three populations of the report's communes (and
+channels): the cases received in the period, the cases handled in it (received, or carried
+over from before it), and for durations the handled cases that had an answer by the as-of
+moment. Local dates are compared and grouped inside the database; Vietnam keeps one UTC
+offset all year, so a local date is the UTC moment shifted by that offset."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, Integer, and_, case, cast, func, literal, or_, type_coerce
+from sqlalchemy import select as sa_select
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.types import Interval
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import EventKind, Ticket, TicketStatus
+from models.enums import DIGITAL_CHANNELS
+
+ANSWERED = (TicketStatus.RESOLVED, TicketStatus.FORWARDED, TicketStatus.REJECTED)
+ANSWER_EVENTS = (EventKind.REPLIED, EventKind.RESOLVED, EventKind.FORWARDED, EventKind.REJECTED)
+EPOCH = date(1970, 1, 1)
+_DAY_MS = 86_400_000
+_JULIAN_EPOCH_MS = 2_440_588 * _DAY_MS  # julianday('1970-01-01 12:00') * one day
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The report's communes and channels, its period as UTC bounds [start, end), and the
+    as-of moment; `dialect` and `offset` say how local dates are computed."""
+
+    commune_ids: tuple[int, ...]
+    channels: str  # "all" or "digital"
+    start: datetime
+    end: datetime
+    moment: datetime
+    offset: timedelta  # local time = UTC + offset
+    dialect: str  # "sqlite" or "postgresql"
+
+    def of(self, commune_ids: Sequence[int]) -> "Scope":
+        return replace(self, commune_ids=tuple(commune_ids))
+
+    def base(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [col(Ticket.commune_id).in_(self.commune_ids)]
+        if self.channels == "digital":
+            where.append(col(Ticket.channel).in_(sorted(c.value for c in DIGITAL_CHANNELS)))
+        return where
+
+    def received(self) -> list[ColumnElement[bool]]:
+        """Received in the period, by the as-of moment."""
+        return [
+            *self.base(),
+            col(Ticket.received_at) >= self.start,
+            col(Ticket.received_at) < self.end,
+            col(Ticket.received_at) <= self.moment,
+        ]
+
+    def handled(self) -> list[ColumnElement[bool]]:
+        """Received in the period, or carried over: received before it and still open at its
+        start. The first term bounds the index range both kinds share."""
+        return [
+            *self.base(),
+            col(Ticket.received_at) < self.end,
+            or_(
+                and_(col(Ticket.received_at) >= self.start, col(Ticket.received_at) <= self.moment),
+                and_(
+                    col(Ticket.received_at) < self.start,
+                    or_(col(Ticket.closed_at).is_(None), col(Ticket.closed_at) >= self.start),
+                ),
+            ),
+        ]
+
+    def is_received(self) -> ColumnElement[bool]:
+        """Among handled tickets: received in the period (the others are carried over)."""
+        return col(Ticket.received_at) >= self.start
+
+    def closed_by(self, closed_at: Any = None) -> ColumnElement[bool]:
+        """Closed in the period, by the as-of moment."""
+        closed = Ticket.closed_at if closed_at is None else closed_at
+        return and_(col(closed).is_not(None), col(closed) <= self.moment, col(closed) >= self.start)
+
+    def local_day(self, moment: Any) -> ColumnElement[int]:
+        """The local date of a UTC column as a number of days since 1970-01-01, so that
+        dates compare, subtract and pack into grouping keys the same way on both databases.
+        (SQLite's julianday() counts whole milliseconds: the rounding below is exact.)"""
+        if self.dialect == "postgresql":
+            local = cast(func.timezone(literal(self.offset, Interval()), moment), Date)
+            return type_coerce(local - cast(literal(EPOCH), Date), Integer)  # date - date
+        shift = int(self.offset.total_seconds() * 1000) + _DAY_MS // 2 - _JULIAN_EPOCH_MS
+        millis = func.julianday(moment) * float(_DAY_MS) + (shift + 0.5)
+        return cast(millis, Integer) // _DAY_MS
+
+
+async def count_by(
+    session: AsyncSession, keys: Sequence[ColumnElement[Any]], where: Sequence[Any] = ()
+) -> Sequence[Any]:
+    """(key..., number of rows) for each distinct combination of the keys.
+
+    The keys are computed in a subquery that OFFSET 0 keeps apart from the grouping: merged
+    into it, SQLite evaluates each key twice, once to sort and once to output (twice the
+    look-ups of a first answer). The rows come back as plain tuples: the ORM would cost
+    more than the query for the thousands of groups of a durations query."""
+    rows = sa_select(*(key.label(f"key{i}") for i, key in enumerate(keys))).where(*where)
+    computed = rows.offset(0).subquery()
+    query = sa_select(*computed.c, func.count()).group_by(*computed.c)
+    return (await (await session.connection()).execute(query)).all()
+
+
+def as_date(day: int) -> date:
+    """What `Scope.local_day` returns, as a date."""
+    return EPOCH + timedelta(days=int(day))
+
+
+def code(column: Any, values: Sequence[str]) -> ColumnElement[int]:
+    """The position of the column's value in `values` (len(values) for any other, NULL
+    included)."""
+    return case({v: i for i, v in enumerate(values)}, value=column, else_=len(values))
+
+
+class Packing:
+    """Small codes packed into one integer grouping key, each in its own bits, the first
+    named lowest; an unbounded number (a day) may go above them all. SQLite groups by
+    sorting, and sorts one integer several times faster than a row of text columns."""
+
+    def __init__(self, **bits: int) -> None:
+        self.fields: dict[str, tuple[int, int]] = {}
+        shift = 0
+        for name, width in bits.items():
+            self.fields[name] = (shift, (1 << width) - 1)
+            shift += width
+        self.top = shift
+
+    def pack(self, above: Any = None, **codes: Any) -> ColumnElement[int]:
+        key: Any = 0 if above is None else above * (1 << self.top)
+        for name, value in codes.items():
+            key = key + value * (1 << self.fields[name][0])
+        return key
+
+    def split(self, key: int) -> tuple[int, int]:
+        """(what was packed above the codes, the codes together)."""
+        return key >> self.top, key & ((1 << self.top) - 1)
+
+    def unpack(self, codes: int) -> dict[str, int]:
+        return {name: codes >> shift & mask for name, (shift, mask) in self.fields.items()}
+
+
+def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 or 0, the same on both databases (a grouping key, unlike a boolean)."""
+    return case((condition, 1), else_=0)
+
+
+def due_in_force() -> ColumnElement[datetime]:
+    """The deadline an answer is judged against: forwarding has its own."""
+    return case(
+        (col(Ticket.status) == TicketStatus.FORWARDED.value, col(Ticket.forward_due_at)),
+        else_=col(Ticket.resolve_due_at),
+    )
