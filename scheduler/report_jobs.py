@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from reports.build import ReportRequest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import AppContext
 from models import Commune, ReportKind, ReportSettings, ReportStatus
+from reports.build import ReportRequest
 from reports.issuing import make_version
 from services import communes, report_schedule, report_settings, report_versions
 from services.reminders import mark_once
