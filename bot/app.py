@@ -9,7 +9,6 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.context import AppContext
-from bot.fsm_storage import DatabaseStorage
+from bot.conversation_backend import conversation_backend
 from bot.i18n import ResidentLocaleMiddleware, build_i18n
 from bot.middlewares import DbSessionMiddleware, ResidentMiddleware
 from bot.outbox import Outbox
@@ -58,9 +57,10 @@ def build_dispatcher(
     i18n: I18n,
     isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
+    storage, default_isolation = conversation_backend(ctx)
     dispatcher = Dispatcher(
-        storage=DatabaseStorage(ctx.sessions),
-        events_isolation=isolation or SimpleEventIsolation(),
+        storage=storage,
+        events_isolation=isolation or default_isolation,
         ctx=ctx,
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(ctx, outbox))

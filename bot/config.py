@@ -52,6 +52,22 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str | None = Field(default=None, description="the sender, e.g. UBND xã <ubnd@…>")
     smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
+    # webhook mode (python -m bot --webhook); long polling is the default
+    webhook_url: str | None = Field(default=None, description="public https URL Telegram posts to")
+    webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, gt=0, lt=65536)
+    # Prometheus metrics on a local port in polling mode (0: off); webhook mode serves /metrics
+    metrics_port: int = Field(default=0, ge=0, lt=65536)
+    metrics_host: str = "127.0.0.1"
+    # conversation state in Redis instead of the database when set
+    redis_url: str | None = None
+    # nightly SQLite backup (pakn db backup); none when BACKUP_DIR is unset
+    backup_dir: str | None = None
+    backup_keep: int = Field(default=7, ge=1, le=365)
+    backup_time: str = Field(default="01:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # a resident who sends more than this many messages a minute is slowed down
+    resident_messages_per_minute: int = Field(default=20, ge=1, le=600)
 
     @property
     def tz(self) -> ZoneInfo:
