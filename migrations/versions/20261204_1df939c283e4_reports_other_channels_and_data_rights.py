@@ -1,8 +1,8 @@
-"""work in progress
+"""reports, other channels and data rights
 
-Revision ID: 8a75a0a7d696
+Revision ID: 1df939c283e4
 Revises: cf67ff1a7177
-Create Date: 2026-11-22 08:47:31.037737
+Create Date: 2026-12-04 05:34:22.592302
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = "8a75a0a7d696"
+revision: str = "1df939c283e4"
 down_revision: str | None = "cf67ff1a7177"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
