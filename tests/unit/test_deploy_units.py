@@ -1,12 +1,17 @@
 """The systemd units in deploy/ start what the README says, from where it says."""
 
 import configparser
+import re
 import shlex
 from pathlib import Path
 
 import pytest
 
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+from bot.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+SETTING = re.compile(r"^#? ?([A-Z][A-Z0-9_]*)=(.*)$")
 UNITS = {"homthuso.service": [], "homthuso-webhook.service": ["--webhook"]}
 
 
@@ -48,3 +53,21 @@ def test_the_two_modes_exclude_each_other() -> None:
     assert _read("homthuso-webhook.service")["Unit"]["Conflicts"] == "homthuso.service"
     for name in UNITS:
         assert _read(name)["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_every_example_setting_is_valid_as_systemd_passes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The units read .env with EnvironmentFile=, which keeps a trailing "# comment" in the
+    value: each example line, uncommented, must give a value the bot accepts."""
+    example = {}
+    for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        if match := SETTING.match(line):
+            example[match[1]] = match[2].strip()
+    assert {"BOT_TOKEN", "DATABASE_URL", "WEBHOOK_URL", "METRICS_PORT"} <= example.keys()
+    assert not [f"{k}={v}" for k, v in example.items() if "#" in v]
+    for key, value in example.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings(_env_file=None)
+    assert settings.metrics_port == 9101
+    assert settings.webhook_url == example["WEBHOOK_URL"]
