@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cli_calendar, cli_cases, cli_report, cli_report_admin, cli_superior
+from bot import (
+    cli_calendar,
+    cli_cases,
+    cli_province,
+    cli_report,
+    cli_report_admin,
+    cli_superior,
+)
 from bot.catalogs import translation
 from bot.config import ConfigError, Settings, load_settings
 from bot.deeplinks import fetch_bot_username, invite_link, invite_payload
@@ -36,6 +43,7 @@ COMMANDS = (
     "superior",
     "import",
     "export",
+    "province",
 )
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
@@ -230,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_report.add_commands(groups)
     cli_superior.add_commands(groups)
     cli_cases.add_commands(groups)
+    cli_province.add_commands(groups)
     return parser
 
 

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Category, Commune, CommunePopulation, Village
-from services.divisions import lookup_ward, normalize_code
+from services.divisions import WardInfo, lookup_ward, normalize_code
 from services.errors import CommuneExists, CommuneNotFound, InvalidInput, VillageExists
 from services.text import fold, nfc
 
@@ -36,6 +36,23 @@ async def list_communes(session: AsyncSession) -> Sequence[Commune]:
     return (await session.exec(select(Commune).order_by(col(Commune.code)))).all()
 
 
+def commune_row(info: WardInfo) -> Commune:
+    return Commune(
+        code=info.code,
+        name=info.name,
+        division_type=info.division_type,
+        province_code=info.province_code,
+        province_name=info.province_name,
+    )
+
+
+def default_categories(commune_id: int) -> list[Category]:
+    return [
+        Category(commune_id=commune_id, slug=slug, name=name, position=position)
+        for position, (slug, name) in enumerate(DEFAULT_CATEGORIES)
+    ]
+
+
 def _check_count(value: int | None, what: str) -> None:
     if value is not None and value <= 0:
         raise InvalidInput(f"{what} must be a positive number")
@@ -55,18 +72,11 @@ async def add_commune(
     existing = (await session.exec(select(Commune).where(Commune.code == info.code))).first()
     if existing is not None:
         raise CommuneExists(info.code)
-    commune = Commune(
-        code=info.code,
-        name=info.name,
-        division_type=info.division_type,
-        province_code=info.province_code,
-        province_name=info.province_name,
-    )
+    commune = commune_row(info)
     session.add(commune)
     await session.flush()
     assert commune.id is not None
-    for position, (slug, name) in enumerate(DEFAULT_CATEGORIES):
-        session.add(Category(commune_id=commune.id, slug=slug, name=name, position=position))
+    session.add_all(default_categories(commune.id))
     if population is not None or households is not None:
         session.add(
             CommunePopulation(

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from vietnam_provinces import Province, Ward
 
-from services.errors import CommuneNotFound, InvalidCommuneCode
+from services.errors import CommuneNotFound, InvalidCommuneCode, ProvinceNotFound
 from services.text import fold
 
 
@@ -62,3 +62,26 @@ def search_wards(query: str, province_code: int | None = None, limit: int = 10) 
                 if len(found) >= limit:
                     break
     return found
+
+
+def province_wards(raw_code: str) -> tuple[str, list[WardInfo]]:
+    """The province's name and all its communes, wards and special zones; "1", "01" and
+    "001" are the same province."""
+    code = raw_code.strip()
+    if not code.isdigit() or len(code.lstrip("0")) > 2:
+        raise ProvinceNotFound(code[:10])
+    try:
+        province = Province.from_code(int(code))  # type: ignore[arg-type]  # plain ints work
+    except (ValueError, KeyError) as exc:
+        raise ProvinceNotFound(str(int(code)).zfill(2)) from exc
+    wards = [
+        WardInfo(
+            code=str(int(w.code)).zfill(5),
+            name=w.name,
+            division_type=str(w.division_type.value),
+            province_code=int(province.code),
+            province_name=province.name,
+        )
+        for w in Ward.iter_by_province(province.code)
+    ]
+    return province.name, wards

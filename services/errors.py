@@ -13,6 +13,10 @@ class InvalidCommuneCode(DomainError):
     pass
 
 
+class ProvinceNotFound(DomainError):
+    """No province (post-2025: 34) has this code, or it is not a code at all."""
+
+
 class CommuneExists(DomainError):
     pass
 
