@@ -2,6 +2,7 @@
 
 from aiogram import Router
 
+from bot.flood import FloodMiddleware
 from handlers import errors, staff, staff_admin, staff_onboarding
 from handlers.desk import apology as desk_apology
 from handlers.desk import buttons as desk_buttons
@@ -27,6 +28,9 @@ def attach(parent: Router, *children: Router) -> None:
 
 def build_root_router() -> Router:
     root = Router(name="root")
+    flood = FloodMiddleware()  # one gate per dispatcher, for messages and buttons alike
+    root.message.outer_middleware(flood)
+    root.callback_query.outer_middleware(flood)
     stale = Router(name="stale_buttons")
     stale.callback_query.register(stale_button)  # last: a button nobody handles any more
     attach(
