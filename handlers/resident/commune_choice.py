@@ -12,7 +12,7 @@ from bot.context import AppContext
 from bot.states import ChoosingCommune
 from models import Commune, Resident
 from services import communes, residents
-from services.text import fold
+from services.commune_search import match_communes
 
 router = Router(name="commune_choice")
 BUTTON_LIMIT = 10
@@ -49,16 +49,27 @@ async def ask_commune(
         await message.answer(_("Type the name of your commune or ward, for example: Thống Nhất"))
 
 
-@router.message(ChoosingCommune.search, F.text)
+def typed_a_name(message: Message) -> bool:
+    """Commands and the menu's buttons keep working while the bot waits for a name."""
+    text = message.text or ""
+    menu = (str(keyboards.MENU_NEW), str(keyboards.MENU_MINE), str(keyboards.MENU_HELP))
+    return not text.startswith("/") and text not in menu
+
+
+@router.message(ChoosingCommune.search, F.text, typed_a_name)
 async def search_commune(message: Message, session: AsyncSession) -> None:
-    needle = fold(message.text or "")
-    found = [c for c in await communes.list_communes(session) if needle and needle in fold(c.name)]
-    if not found:
+    registered = await communes.list_communes(session)
+    found = match_communes(registered, message.text or "", BUTTON_LIMIT)
+    if not found.shown:
         await message.answer(_("No commune with that name uses this bot. Please try again."))
         return
-    await message.answer(
-        _("Choose your commune:"), reply_markup=keyboards.communes(found[:BUTTON_LIMIT])
-    )
+    text = _("Choose your commune:")
+    if found.total > len(found.shown):
+        text = _(
+            "{total} communes and wards match; here are the closest {shown}. If yours is not "
+            "among them, type more of its name."
+        ).format(total=found.total, shown=len(found.shown))
+    await message.answer(text, reply_markup=keyboards.communes(found.shown))
 
 
 @router.callback_query(CommuneChoice.filter())
