@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import (
     cli_calendar,
     cli_cases,
+    cli_db,
     cli_province,
     cli_report,
     cli_report_admin,
@@ -44,6 +45,7 @@ COMMANDS = (
     "import",
     "export",
     "province",
+    "db",
 )
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
@@ -239,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_superior.add_commands(groups)
     cli_cases.add_commands(groups)
     cli_province.add_commands(groups)
+    cli_db.add_commands(groups)
     return parser
 
 
@@ -276,7 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        upgrade_database(settings.database_url)
+        if getattr(args, "migrate", True):  # pakn db copies the database as it is
+            upgrade_database(settings.database_url)
         output = asyncio.run(_run(args.run, args, settings))
         if output:
             print(output)

@@ -5,6 +5,7 @@ import logging
 from bot import mail_outbox
 from bot.context import AppContext
 from scheduler import report_jobs
+from scheduler.backup_job import backup
 from services import apology, reminders, retention
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ async def retention_job(ctx: AppContext) -> None:
         )
 
 
-ALL = (deadlines, escalation, digest, apologies, reports, report_mail, retention_job)
+ALL = (deadlines, escalation, digest, apologies, reports, report_mail, retention_job, backup)
 
 
 async def run_all(ctx: AppContext) -> None:

@@ -74,6 +74,15 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         args=[ctx],
         replace_existing=True,
     )
+    if ctx.settings.backup_dir:
+        hour, minute = (int(part) for part in ctx.settings.backup_time.split(":"))
+        scheduler.add_job(
+            jobs.backup,
+            CronTrigger(hour=hour, minute=minute, timezone=ctx.tz),
+            id="backup",
+            args=[ctx],
+            replace_existing=True,
+        )
     return scheduler
 
 
