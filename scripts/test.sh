@@ -88,6 +88,45 @@ start_pg() {
   export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/pakn_test"
 }
 
+# --- Redis (conversation state when REDIS_URL is set) ---------------------------------
+# A throw-away redis-server on a free local port, keeping nothing on disk; the Redis tests
+# find it through TEST_REDIS_URL.
+if ! command -v redis-server >/dev/null; then
+  say "Installing Redis from the system's packages"
+  apt_install redis-server || true
+fi
+REDIS_PID=""
+stop_redis() {
+  if [ -n "$REDIS_PID" ]; then
+    kill "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+  fi
+}
+trap 'stop_pg; stop_redis' EXIT
+if command -v redis-server >/dev/null; then
+  REDIS_PORT=$("$VENV/bin/python" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
+  redis-server --save '' --appendonly no --port "$REDIS_PORT" --bind 127.0.0.1 \
+    --daemonize no >/dev/null 2>&1 &
+  REDIS_PID=$!
+  export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  "$VENV/bin/python" - "$TEST_REDIS_URL" <<'PY' || fail "Redis did not start"
+import sys, time
+import redis
+client = redis.Redis.from_url(sys.argv[1])
+for _ in range(100):
+    try:
+        client.ping()
+        break
+    except redis.ConnectionError:
+        time.sleep(0.1)
+else:
+    sys.exit(1)
+PY
+else
+  [ "$CI" = true ] && fail "redis-server is missing and could not be installed (CI=true: not skipping)"
+  echo "test.sh: redis-server not available; the Redis conversation-state test will be skipped" >&2
+fi
+
 # --- LibreOffice (the reports' PDF) --------------------------------------------------
 # soffice converts the .docx to PDF; poppler-utils (pdftotext, pdftoppm) reads it back in
 # the tests; fonts-liberation gives LibreOffice a serif with Times New Roman's metrics.
