@@ -12,13 +12,17 @@ from bot.config import ConfigError, load_settings
 ROLES = ("all", "bot", "scheduler")
 
 
-def run(role: str) -> int:
+def run(role: str, *, webhook: bool = False) -> int:
     """all: the bot and the scheduler (the embedded default); bot: only the bot; scheduler:
-    only the scheduled jobs. Several processes may share one database: one scheduler runs."""
+    only the scheduled jobs. Several processes may share one database: one scheduler runs.
+    `webhook`: serve Telegram's webhook instead of long polling (WEBHOOK_* settings)."""
     try:
         settings = load_settings()
         if role != "scheduler":
             settings.require_token()
+        webhook = role != "scheduler" and (webhook or bool(settings.webhook_url))
+        if webhook:
+            settings.require_webhook()
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -37,7 +41,7 @@ def run(role: str) -> int:
     from bot.app import BotApp
 
     app = BotApp.create(settings, with_scheduler=role == "all")
-    asyncio.run(app.run_polling())
+    asyncio.run(app.run_webhook() if webhook else app.run_polling())
     return 0
 
 
@@ -46,8 +50,13 @@ def main() -> int:
         return cli_main(sys.argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="Hòm thư số")
     parser.add_argument("--role", choices=ROLES, default="all")
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET) instead of long polling",
+    )
     args = parser.parse_args()
-    return run(args.role)
+    return run(args.role, webhook=args.webhook)
 
 
 if __name__ == "__main__":

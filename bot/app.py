@@ -2,6 +2,9 @@
 
 import asyncio
 import logging
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -9,17 +12,27 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.commands import register_commands
 from bot.config import Settings
 from bot.context import AppContext
 from bot.conversation_backend import conversation_backend
 from bot.i18n import ResidentLocaleMiddleware, build_i18n
-from bot.middlewares import DbSessionMiddleware, ResidentMiddleware
+from bot.inbox import Inbox, tidy_forever
+from bot.metrics import (
+    Metrics,
+    UpdateMetricsMiddleware,
+    add_metrics_routes,
+    start_metrics_server,
+)
+from bot.middlewares import DbSessionMiddleware, InboxMarkMiddleware, ResidentMiddleware
 from bot.outbox import Outbox
+from bot.polling import Poller
+from bot.update_runner import UpdateRunner
+from bot.webhook import build_webhook_app, webhook_path
 from handlers import build_root_router
 from scheduler.runner import SchedulerService
 from services.calendar import WorkingCalendar
@@ -56,6 +69,7 @@ def build_dispatcher(
     outbox: Outbox,
     i18n: I18n,
     isolation: BaseEventIsolation | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
     storage, default_isolation = conversation_backend(ctx)
     dispatcher = Dispatcher(
@@ -63,56 +77,14 @@ def build_dispatcher(
         events_isolation=isolation or default_isolation,
         ctx=ctx,
     )
+    if metrics is not None:  # outside the session: failures at commit are counted too
+        dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(DbSessionMiddleware(ctx, outbox))
     dispatcher.update.outer_middleware(ResidentMiddleware())
+    dispatcher.update.outer_middleware(InboxMarkMiddleware())
     ResidentLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_router(build_root_router())
     return dispatcher
-
-
-def resident_commands() -> list[BotCommand]:
-    return [
-        BotCommand(command="start", description=_("Start, and what we keep about you")),
-        BotCommand(command="new", description=_("Send feedback")),
-        BotCommand(command="mine", description=_("My cases")),
-        BotCommand(command="status", description=_("One case by its code")),
-        BotCommand(command="help", description=_("How to use this bot")),
-        BotCommand(command="cancel", description=_("Stop what you are doing")),
-        BotCommand(command="language", description=_("Tiếng Việt / English")),
-        BotCommand(command="mydata", description=_("What we keep about you")),
-        BotCommand(command="forget", description=_("Erase my personal data")),
-    ]
-
-
-def staff_group_commands() -> list[BotCommand]:
-    return [
-        BotCommand(command="ack", description=_("Accept a case: /ack PA26-0001")),
-        BotCommand(command="assign", description=_("Assign: /assign PA26-0001 @user")),
-        BotCommand(command="reply", description=_("Answer the resident: /reply PA26-0001 …")),
-        BotCommand(command="close", description=_("Close with the result: /close PA26-0001 …")),
-        BotCommand(command="forward", description=_("Forward to the competent body")),
-        BotCommand(command="reject", description=_("Refuse, with the reason")),
-        BotCommand(command="extend", description=_("Extend: /extend PA26-0001 +5 reason")),
-        BotCommand(command="merge", description=_("Merge a duplicate into a case")),
-        BotCommand(command="note", description=_("Internal note")),
-        BotCommand(command="queue", description=_("My open cases, most urgent first")),
-        BotCommand(command="find", description=_("Find cases by code or words")),
-        BotCommand(command="bind", description=_("Make this group the staff group (admins)")),
-    ]
-
-
-async def register_commands(bot: Bot, i18n: I18n) -> None:
-    """Residents' commands in private chats, the desk's in groups; Vietnamese by default."""
-    with i18n.context():
-        for scope, commands in (
-            (BotCommandScopeAllPrivateChats(), resident_commands),
-            (BotCommandScopeAllGroupChats(), staff_group_commands),
-        ):
-            for language in ("vi", "en"):
-                with i18n.use_locale(language):
-                    await bot.set_my_commands(commands(), scope=scope, language_code=language)
-            with i18n.use_locale("vi"):  # everyone else sees Vietnamese
-                await bot.set_my_commands(commands(), scope=scope)
 
 
 @dataclass
@@ -123,7 +95,12 @@ class BotApp:
     ctx: AppContext
     engine: AsyncEngine
     i18n: I18n
+    inbox: Inbox
+    runner: UpdateRunner
+    metrics: Metrics
     scheduler: SchedulerService | None = None
+    _poller: Poller | None = None
+    _stop_webhook: Callable[[], None] | None = None
 
     @classmethod
     def create(
@@ -142,21 +119,79 @@ class BotApp:
             if with_scheduler
             else None
         )
-        return cls(bot, build_dispatcher(ctx, outbox, i18n), outbox, ctx, engine, i18n, scheduler)
+        metrics = Metrics(ctx.sessions, ctx.clock)
+        dispatcher = build_dispatcher(ctx, outbox, i18n, metrics=metrics)
+        inbox = Inbox(ctx.sessions)
+        runner = UpdateRunner(bot, dispatcher, inbox)
+        return cls(bot, dispatcher, outbox, ctx, engine, i18n, inbox, runner, metrics, scheduler)
+
+    @property
+    def allowed_updates(self) -> list[str]:
+        return self.dispatcher.resolve_used_update_types()
 
     async def run_polling(self, *, handle_signals: bool = True) -> None:
+        """Long polling through the inbox until `stop()` (or SIGINT/SIGTERM)."""
+        self._poller = Poller(self.bot, self.inbox, self.runner, self.allowed_updates)
+        settings = self.ctx.settings
+        async with self._background(handle_signals, self._poller.stop):
+            metrics_server = (
+                await start_metrics_server(
+                    self.metrics, settings.metrics_host, settings.metrics_port
+                )
+                if settings.metrics_port
+                else None
+            )
+            try:
+                await register_commands(self.bot, self.i18n)
+                await self._poller.run()
+            finally:
+                if metrics_server is not None:
+                    await metrics_server.cleanup()
+
+    async def run_webhook(self, *, handle_signals: bool = True) -> None:
+        """Serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET) until stopped; in-flight
+        updates finish before the process ends."""
+        settings = self.ctx.settings
+        url, secret = settings.require_webhook()
+        app = build_webhook_app(
+            self.bot, self.inbox, self.runner, path=webhook_path(url), secret=secret
+        )
+        add_metrics_routes(app, self.metrics)
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        stopped = asyncio.Event()
+        self._poller = None
+        self._stop_webhook = stopped.set
+        async with self._background(handle_signals, stopped.set):
+            try:
+                await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+                await register_commands(self.bot, self.i18n)
+                await self.bot.set_webhook(
+                    url, secret_token=secret, allowed_updates=self.allowed_updates
+                )
+                log.info("webhook served on %s:%s", settings.webhook_host, settings.webhook_port)
+                await stopped.wait()
+            finally:
+                await runner.cleanup()  # stops accepting, then drains the runner
+
+    @asynccontextmanager
+    async def _background(
+        self, handle_signals: bool, on_signal: Callable[[], None]
+    ) -> AsyncIterator[None]:
+        """The outbox and the scheduler run beside the updates and stop after them."""
+        if handle_signals:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, on_signal)
         outbox_task = asyncio.create_task(self.outbox.run(), name="outbox")
         scheduler_task = (
             asyncio.create_task(self.scheduler.run(), name="scheduler") if self.scheduler else None
         )
+        tidy_task = asyncio.create_task(tidy_forever(self.inbox), name="inbox-tidy")
         try:
-            await register_commands(self.bot, self.i18n)
-            await self.dispatcher.start_polling(
-                self.bot,
-                handle_signals=handle_signals,
-                allowed_updates=self.dispatcher.resolve_used_update_types(),
-            )
+            yield
         finally:
+            tidy_task.cancel()
             if self.scheduler is not None and scheduler_task is not None:
                 self.scheduler.stop()
                 await scheduler_task
@@ -166,4 +201,7 @@ class BotApp:
             await self.engine.dispose()
 
     async def stop(self) -> None:
-        await self.dispatcher.stop_polling()
+        if self._poller is not None:
+            self._poller.stop()
+        if self._stop_webhook is not None:
+            self._stop_webhook()

@@ -87,6 +87,22 @@ class Settings(BaseSettings):
             )
         return token
 
+    def require_webhook(self) -> tuple[str, str]:
+        """(URL, secret) for webhook mode, or a one-line error saying what to set."""
+        url = (self.webhook_url or "").strip()
+        if not url.lower().startswith("https://"):
+            raise ConfigError(
+                "WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. "
+                "https://pakn.example.gov.vn/telegram (see README, Production)."
+            )
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -: generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+            )
+        return url, secret
+
 
 def load_settings() -> Settings:
     try:

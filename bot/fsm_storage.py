@@ -1,7 +1,8 @@
 """aiogram FSM state in the database, so a restart forgets no half-filed case.
 
-Each read or write is a short transaction of its own: a step is saved the moment it is
-taken, and no lock is held while the handler goes on to talk to Telegram."""
+While an update is handled, what its handler sets is kept with the update's own session and
+written when that session commits, together with the effects (bot/update_transaction.py).
+Outside an update (tests, tools) each read or write is a short transaction of its own."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +12,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.update_transaction import UNSET, PendingState, current_session, work
 from models import ConversationState
 from models.base import utcnow
 
@@ -23,9 +25,24 @@ class DatabaseStorage(BaseStorage):
     async def _row(self, session: AsyncSession, key: StorageKey) -> ConversationState | None:
         return await session.get(ConversationState, self.key_builder.build(key))
 
+    def _pending(self, key: StorageKey) -> PendingState | None:
+        """The change this update made to `key` and has not committed yet, if any."""
+        session = current_session()
+        pending = work(session) if session is not None else None
+        return pending.states.get(self.key_builder.build(key)) if pending else None
+
     async def _save(
         self, key: StorageKey, *, state: str | None = None, data: dict[str, Any] | None = None
     ) -> None:
+        session = current_session()
+        pending = work(session) if session is not None else None
+        if pending is not None:
+            change = pending.states.setdefault(self.key_builder.build(key), PendingState())
+            if data is None:
+                change.state = state
+            else:
+                change.data = data
+            return
         async with self.sessions() as session:
             row = await self._row(session, key)
             if row is None:
@@ -47,6 +64,9 @@ class DatabaseStorage(BaseStorage):
         await self._save(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
+        change = self._pending(key)
+        if change is not None and change.state is not UNSET:
+            return change.state
         async with self.sessions() as session:
             row = await self._row(session, key)
             return row.state if row else None
@@ -55,6 +75,9 @@ class DatabaseStorage(BaseStorage):
         await self._save(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        change = self._pending(key)
+        if change is not None and change.data is not UNSET:
+            return dict(change.data)
         async with self.sessions() as session:
             row = await self._row(session, key)
             return dict(row.data) if row and row.data else {}

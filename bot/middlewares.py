@@ -1,4 +1,5 @@
-"""Per-update plumbing: one database session, the resident, the outbox wake-up."""
+"""Per-update plumbing: one database session, the resident, the inbox mark, the outbox
+wake-up."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -6,6 +7,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
+from bot import update_transaction
 from bot.context import AppContext
 from bot.outbox import Outbox
 from services import residents
@@ -13,7 +15,8 @@ from services import residents
 
 class DbSessionMiddleware(BaseMiddleware):
     """One session per update. Services commit their own work; what is left when the
-    handler fails is rolled back."""
+    handler fails is rolled back. Conversation state rides on its commits
+    (bot/update_transaction.py)."""
 
     def __init__(self, ctx: AppContext, outbox: Outbox) -> None:
         self.ctx = ctx
@@ -27,6 +30,7 @@ class DbSessionMiddleware(BaseMiddleware):
     ) -> Any:
         async with self.ctx.sessions() as session:
             data["session"] = session
+            token = update_transaction.bind(session)
             try:
                 result = await handler(event, data)
                 await session.commit()
@@ -35,6 +39,7 @@ class DbSessionMiddleware(BaseMiddleware):
                 await session.rollback()
                 raise
             finally:
+                update_transaction.unbind(token)
                 self.outbox.wake()
 
 
@@ -66,4 +71,19 @@ class ResidentMiddleware(BaseMiddleware):
             )
             data["resident"] = resident
             data["locale"] = resident.language  # a plain value: usable after a rollback
+        return await handler(event, data)
+
+
+class InboxMarkMiddleware(BaseMiddleware):
+    """Registered after ResidentMiddleware: recording who wrote is safe to repeat, so only
+    the handler's own commits mark the update done in the inbox."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Update):
+            update_transaction.arm_inbox_mark(data["session"], event.update_id)
         return await handler(event, data)

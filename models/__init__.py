@@ -31,7 +31,7 @@ from models.report import (
     Superior,
 )
 from models.scheduling import JobMark, SchedulerLease
-from models.system import AuditEntry, ChannelMessage, ConversationState, Notification
+from models.system import AuditEntry, ChannelMessage, ConversationState, InboxUpdate, Notification
 from models.ticket import Attachment, Ticket, TicketEvent, TicketSequence
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "JobMark",
     "Kind",
     "LetterStatus",
+    "InboxUpdate",
     "Notification",
     "NotificationKind",
     "Rating",

@@ -71,3 +71,25 @@ class ChannelMessage(SQLModel, table=True):
     notification_id: int | None = Field(default=None, foreign_key="notification.id")
     purpose: str = Field(max_length=32)  # the notification kind that sent it
     sent_at: datetime = Field(default_factory=utcnow)
+
+
+class InboxUpdate(SQLModel, table=True):
+    """An update from Telegram, stored before Telegram is told it arrived.
+
+    `done_at` is written in the same transaction as the update's effects, so after a crash
+    the updates without it are processed again and the others never twice. The payload
+    (which may hold a resident's words) is dropped once done; the row stays a few days so
+    a late redelivery is recognised."""
+
+    __table_args__ = (Index("ix_inboxupdate_undone", "done_at", "update_id"),)
+
+    update_id: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    payload: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    received_at: datetime = Field(default_factory=utcnow)
+    attempts: int = 0
+    lease_until: datetime | None = None  # a process is working on it until then
+    done_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=500)

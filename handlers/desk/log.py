@@ -201,6 +201,8 @@ async def _save(
     data = await state.get_data()
     commune = await session.get(Commune, data["commune_id"])
     assert commune is not None and isinstance(query.message, Message)
+    logging_state = await state.get_state()
+    await state.clear()  # committed with the case: a second tap finds nothing to save
     try:
         ticket = await intake.log_ticket(
             session,
@@ -212,14 +214,14 @@ async def _save(
             now=ctx.clock.now(),
         )
     except InvalidInput:
+        await state.set_state(logging_state)
+        await state.set_data(data)
         await query.answer(_("Something in this case is no longer valid. Please change it."))
         return
     except DomainError as error:
-        await state.clear()
         await query.answer()
         await query.message.answer(explain(error))
         return
-    await state.clear()
     await query.answer(_("Saved"))
     await drop_buttons(query.message)
     assert ticket.id is not None

@@ -169,6 +169,7 @@ async def submit(
     data = await state.get_data()
     commune = await session.get(Commune, data["commune_id"])
     assert commune is not None and isinstance(query.message, Message)
+    await state.clear()  # committed with the case: a second tap finds nothing to send
     try:
         ticket = await tickets.submit_ticket(
             session,
@@ -179,9 +180,10 @@ async def submit(
             now=ctx.clock.now(),
         )
     except InvalidInput:
+        await state.set_state(Filing.review)
+        await state.set_data(data)
         await query.answer(_("Something in this case is no longer valid. Please change it."))
         return
-    await state.clear()
     await query.answer(_("Sent"))
     await drop_buttons(query.message)  # the receipt follows
     assert ticket.id is not None

@@ -13,6 +13,7 @@ from .observer import Observer
 from .server import BotApiServer
 from .service import bot_membership_changed, migrate_chat, service_message
 from .state import ChatState, State, UserState, default_clock
+from .webhook_delivery import WebhookDelivery
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -40,14 +41,22 @@ class FakeTelegram(Observer):
         self.state.strict_ampersand = strict_ampersand
         self.faults = Faults()
         self.server = BotApiServer(self.state, self.faults)
+        self.webhooks = WebhookDelivery(self.state)
 
     # lifecycle ---------------------------------------------------------------------------
     async def start(self) -> FakeTelegram:
         await self.server.start()
+        self.webhooks.start()
         return self
 
     async def stop(self) -> None:
+        await self.webhooks.stop()
         await self.server.stop()
+
+    def route_webhook(self, public_prefix: str, local_base: str) -> None:
+        """Where an https webhook address really listens, e.g. https://pakn.example.gov.vn
+        → http://127.0.0.1:8443; updates are posted there while a webhook is set."""
+        self.webhooks.route(public_prefix, local_base)
 
     async def __aenter__(self) -> FakeTelegram:
         return await self.start()
@@ -148,6 +157,10 @@ class FakeTelegram(Observer):
 
     def group(self, chat_id: int) -> FakeChat:
         return FakeChat(self.state, chat_id)
+
+    def redeliver(self, update: dict[str, Any]) -> None:
+        """Send an update again, same update_id (see UpdateQueue.requeue)."""
+        self.state.updates.requeue(update)
 
     def inject_update(self, body: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update (give it everything but update_id); returns it with its id."""

@@ -37,6 +37,13 @@ class UpdateQueue:
         self._wake(_WAKE)
         return update
 
+    def requeue(self, update: dict[str, Any]) -> None:
+        """Deliver a confirmed update again with its own id (as Telegram may, when it did
+        not see the confirmation)."""
+        self._pending.append(dict(update))
+        self._pending.sort(key=lambda u: u["update_id"])
+        self._wake(_WAKE)
+
     def drop_all(self) -> None:
         self._pending.clear()
 

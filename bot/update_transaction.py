@@ -1,0 +1,113 @@
+"""What an update changes is committed together: its effects, its conversation state and
+the mark that it is done in the inbox.
+
+Handlers and services commit the session of the update (DbSessionMiddleware) themselves,
+sometimes more than once. Two things ride along with those commits, written just before
+each one (SQLAlchemy's `before_commit`):
+- the conversation (FSM) state the handler set, buffered in memory until then, so the
+  state and the case it describes never disagree after a crash, and the write lock is
+  taken only when the session commits, never while a handler talks to Telegram;
+- once the handler runs, the inbox row of the update is marked done, so a crash before the
+  first commit of the handler's effects processes the update again and a crash after it
+  does not process it twice.
+A rollback forgets the buffered state, as it forgets everything else."""
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event, null, update
+from sqlalchemy.orm import Session
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import ConversationState, InboxUpdate
+from models.base import utcnow
+
+UNSET: Any = object()
+
+
+@dataclass
+class PendingState:
+    state: str | None = UNSET
+    data: dict[str, Any] = UNSET
+
+
+@dataclass
+class UpdateWork:
+    """What rides on the next commit of the update's session."""
+
+    update_id: int | None = None  # set when the handler starts; cleared once marked
+    states: dict[str, PendingState] = field(default_factory=dict)
+
+
+_current: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+_KEY = "pakn_update_work"
+
+
+def current_session() -> AsyncSession | None:
+    """The session of the update being handled in this task, if any."""
+    return _current.get()
+
+
+def bind(session: AsyncSession) -> Any:
+    """Make `session` the update's session for this task; returns the token to `unbind`."""
+    session.sync_session.info[_KEY] = UpdateWork()
+    return _current.set(session)
+
+
+def unbind(token: Any) -> None:
+    _current.reset(token)
+
+
+def work(session: AsyncSession) -> UpdateWork | None:
+    found = session.sync_session.info.get(_KEY)
+    return found if isinstance(found, UpdateWork) else None
+
+
+def arm_inbox_mark(session: AsyncSession, update_id: int) -> None:
+    """From now on, the next commit also marks the update done."""
+    pending = work(session)
+    if pending is not None:
+        pending.update_id = update_id
+
+
+@event.listens_for(Session, "before_commit")
+def _ride_along(session: Session) -> None:
+    pending = session.info.get(_KEY)
+    if not isinstance(pending, UpdateWork):
+        return
+    for key, change in pending.states.items():
+        _write_state(session, key, change)
+    pending.states.clear()
+    if pending.update_id is not None:
+        session.execute(
+            update(InboxUpdate)
+            .where(col(InboxUpdate.update_id) == pending.update_id)
+            .where(col(InboxUpdate.done_at).is_(None))
+            .values(done_at=utcnow(), payload=null(), lease_until=None)
+        )
+        pending.update_id = None
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    pending = session.info.get(_KEY)
+    if isinstance(pending, UpdateWork):
+        pending.states.clear()
+
+
+def _write_state(session: Session, key: str, change: PendingState) -> None:
+    row = session.get(ConversationState, key)
+    if row is None:
+        row = ConversationState(key=key)
+    if change.state is not UNSET:
+        row.state = change.state
+    if change.data is not UNSET:
+        row.data = dict(change.data)
+    row.updated_at = utcnow()
+    if row.state is None and not row.data:
+        if row in session:
+            session.delete(row)
+    else:
+        session.add(row)

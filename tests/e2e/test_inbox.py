@@ -1,0 +1,102 @@
+"""The inbox: nothing a resident sends is lost to a crash, and nothing is done twice."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from aiogram.types import Update
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.app import BotApp
+from bot.config import Settings
+from bot.inbox import Inbox
+from models import InboxUpdate, Notification, NotificationKind, Ticket
+from services.db import create_engine_for, session_factory
+from tests.e2e.conftest import make_commune
+from tests.fake_telegram import FakeTelegram
+
+
+@asynccontextmanager
+async def running_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[BotApp]:
+    settings = Settings(
+        bot_token=fake.token,  # type: ignore[arg-type]
+        database_url=database_url,
+        bot_api_url=fake.base_url,
+    )
+    app = BotApp.create(settings)
+    task = asyncio.create_task(app.run_polling(handle_signals=False))
+    try:
+        yield app
+    finally:
+        await app.stop()
+        await asyncio.wait_for(task, timeout=15)
+
+
+def private_chat_of(update: dict[str, Any]) -> int:
+    message = update.get("message") or update["callback_query"]["message"]
+    return int(message["chat"]["id"])
+
+
+async def count(db: AsyncSession, model: type, *where: object) -> int:
+    db.expire_all()
+    return (await db.exec(select(func.count()).select_from(model).where(*where))).one()
+
+
+async def test_an_update_stored_before_a_crash_is_processed_on_the_next_start(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    group = fake.add_group()
+    await make_commune(db, staff_chat=group.id)
+    hoa = fake.add_user("Hoa")
+    sent = hoa.send("Đèn đường thôn Đông hỏng ba hôm nay")
+    # the run before stored the update and confirmed it to Telegram, then died
+    pending = fake.state.updates.pending
+    assert len(pending) == 1
+    sent_id = pending[0]["update_id"]
+    engine = create_engine_for(database_url)
+    await Inbox(session_factory(engine)).store([Update.model_validate(pending[0])])
+    await engine.dispose()
+    fake.state.updates.confirm(sent_id + 1)
+    assert sent["text"].startswith("Đèn đường")
+
+    async with running_bot(fake, database_url):
+        question = await hoa.next_message(timeout=15)
+        assert "gửi nội dung này" in question["text"]  # the bot read what she wrote
+        hoa.tap("✅ Có, gửi ngay")
+        assert "Mã hồ sơ" in (await hoa.next_message(timeout=15))["text"]
+    assert await count(db, Ticket) == 1
+    assert await count(db, InboxUpdate, col(InboxUpdate.done_at).is_(None)) == 0
+    assert await count(db, InboxUpdate, col(InboxUpdate.payload).is_not(None)) == 0, (
+        "a resident's words are not kept in the inbox once handled"
+    )
+
+
+async def test_an_update_delivered_twice_files_one_case_and_one_receipt(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    group = fake.add_group()
+    await make_commune(db, staff_chat=group.id)
+    hoa = fake.add_user("Hoa")
+    async with running_bot(fake, database_url):
+        hoa.send("Rác đổ trộm ở đầu ngõ 5")
+        await hoa.next_message(timeout=15)
+        confirm = hoa.tap("✅ Có, gửi ngay")
+        receipt = await hoa.next_message(timeout=15)
+        assert "Mã hồ sơ" in receipt["text"]
+        await fake.wait_until(lambda: not fake.state.updates.pending, timeout=10)
+        before = len(hoa.sent_messages())
+        # Telegram did not see the confirmations and sends her message and her tap again
+        delivered = [u for u in fake.delivered_updates if private_chat_of(u) == hoa.id]
+        assert delivered[-1]["callback_query"]["id"] == confirm["id"]
+        for update in delivered:
+            fake.redeliver(update)
+        await fake.wait_until(lambda: not fake.state.updates.pending, timeout=10)
+        hoa.send("/help")  # a later update from the same chat: the ones before are behind us
+        await hoa.next_message(timeout=15)
+        assert len(hoa.sent_messages()) == before + 1, "nothing was answered twice"
+    assert await count(db, Ticket) == 1
+    receipts = await count(db, Notification, col(Notification.kind) == NotificationKind.RECEIPT)
+    assert receipts == 1
+    assert [m for m in hoa.sent_messages() if "Mã hồ sơ" in m["text"]] == [receipt]
