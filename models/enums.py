@@ -91,6 +91,11 @@ class EventKind(StrEnum):
     APOLOGY_SENT = "apology_sent"  # a leader approved it; it went to the resident
 
 
+# the events that answer the resident: a reply, or closing the case as resolved, forwarded or
+# refused. The earliest of them is the case's first answer, kept as Ticket.first_answered_at
+ANSWER_EVENTS = (EventKind.REPLIED, EventKind.RESOLVED, EventKind.FORWARDED, EventKind.REJECTED)
+
+
 class Rating(StrEnum):
     VERY_SATISFIED = "very_satisfied"  # Rất hài lòng
     SATISFIED = "satisfied"  # Hài lòng

@@ -30,6 +30,7 @@ class Ticket(SQLModel, table=True):
             "commune_id",
             "received_at",
             "closed_at",
+            "first_answered_at",
             "status",
             "channel",
             "kind",
@@ -71,6 +72,9 @@ class Ticket(SQLModel, table=True):
     deadline_basis: str = Field(default="", max_length=200)  # and its legal basis
     acknowledged_at: datetime | None = None
     closed_at: datetime | None = None
+    # the earliest answer event (models.enums.ANSWER_EVENTS): set by the first one, moved
+    # only earlier, never cleared (a reopening or an erasure keeps it)
+    first_answered_at: datetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="ticket.id")
     rating: Rating | None = Field(default=None, sa_type=enum_type(Rating))
     rated_at: datetime | None = None
@@ -80,8 +84,8 @@ class Ticket(SQLModel, table=True):
 class TicketEvent(SQLModel, table=True):
     """Append-only history of a ticket: who did what, when, from which state to which."""
 
-    # a ticket's history in order; the kind lets the reports find its first answer in
-    # the index alone
+    # a ticket's history in order; the kind lets services/ticket_cache.py find its first
+    # answer in the index alone
     __table_args__ = (Index("ix_ticketevent_ticket_at_kind", "ticket_id", "at", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)

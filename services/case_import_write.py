@@ -24,6 +24,7 @@ from models import (
     TicketStatus,
     Village,
 )
+from models.enums import ANSWER_EVENTS
 from services import case_columns as cc
 from services.case_import_rows import CaseRow
 from services.deadlines import DeadlinePolicy, DeadlineRule, Deadlines, compute
@@ -155,6 +156,13 @@ def _events(ticket_id: int, row: CaseRow) -> list[dict[str, Any]]:
     return out
 
 
+def _first_answer(row: CaseRow) -> datetime | None:
+    """The closing _events writes is the imported case's only answer, when it is one."""
+    if row.closed_at is not None and CLOSING.get(row.status) in ANSWER_EVENTS:
+        return row.closed_at
+    return None
+
+
 async def _bump_sequences(session: AsyncSession, commune_id: int, rows: Sequence[CaseRow]) -> None:
     """New cases never take an imported code: each year's counter moves past them."""
     highest: dict[int, int] = {}
@@ -221,6 +229,7 @@ async def write_cases(
                     "deadline_basis": computed.rule.legal_basis,
                     "acknowledged_at": row.acknowledged_at,
                     "closed_at": row.closed_at,
+                    "first_answered_at": _first_answer(row),
                     "rating": row.rating,
                     "rated_at": row.rated_at,
                     "created_at": now,

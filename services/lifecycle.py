@@ -24,6 +24,8 @@ from models import (
     TicketEvent,
     TicketStatus,
 )
+from models.enums import ANSWER_EVENTS
+from services import ticket_cache
 from services.errors import Conflict, NotAuthorized, TransitionRefused
 
 OPEN = frozenset({TicketStatus.NEW, TicketStatus.ACKNOWLEDGED})
@@ -195,6 +197,8 @@ async def apply(
         before = ticket.status
     if kind in TRANSITIONS:
         await _move(session, ticket, kind, at)
+    if kind in ANSWER_EVENTS:
+        await ticket_cache.answered(session, ticket, at)
     event = record(
         session,
         ticket,

@@ -18,10 +18,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import CommunePopulation, TicketStatus
+from models.enums import ANSWER_EVENTS
 from services import statistics_counts as counts
 from services import statistics_durations as durations
 from services.deadlines import DeadlinePolicy
-from services.statistics_sql import ANSWER_EVENTS, ANSWERED, Scope, as_date
+from services.statistics_sql import ANSWERED, Scope, as_date
 
 __all__ = ["ANSWERED", "ANSWER_EVENTS", "Period", "Statistics", "compute", "percent"]
 

@@ -13,66 +13,37 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import case, func
-from sqlmodel import col, select
+from sqlalchemy import case
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Ticket, TicketEvent
+from models import Ticket
 from services.calendar import WorkingCalendar
 from services.deadlines import DeadlinePolicy
-from services.statistics_sql import ANSWER_EVENTS, Scope, as_date, count_by
+from services.statistics_sql import Scope, as_date, count_by
 
 Pairs = Counter[tuple[int, int]]  # (day, day) as Scope.local_day numbers → cases
-
-
-def _answers(scope: Scope) -> list[Any]:
-    return [
-        col(TicketEvent.kind).in_(ANSWER_EVENTS),
-        col(TicketEvent.at) <= scope.moment,
-    ]
-
-
-def _first_answered(scope: Scope) -> Any:
-    """The handled cases with the time of their first answer (a reply, or closing them as
-    resolved, forwarded or rejected) by the as-of moment, NULL when there was none.
-
-    PostgreSQL joins the events and groups them per case (it merges or hashes the two
-    tables); SQLite, which only nests loops, looks the earliest answer up in the index
-    of each case's events instead."""
-    if scope.dialect == "postgresql":
-        return (
-            select(Ticket.received_at, Ticket.closed_at, func.min(TicketEvent.at).label("first"))
-            .join(TicketEvent, col(TicketEvent.ticket_id) == col(Ticket.id))
-            .where(*scope.handled(), *_answers(scope))
-            .group_by(col(Ticket.id))
-            .subquery()
-        )
-    first = (
-        select(func.min(TicketEvent.at))
-        .where(col(TicketEvent.ticket_id) == col(Ticket.id), *_answers(scope))
-        .scalar_subquery()
-    )
-    return (
-        select(Ticket.received_at, Ticket.closed_at, first.label("first"))
-        .where(*scope.handled())
-        .subquery()
-    )
 
 
 async def date_pairs(session: AsyncSession, scope: Scope) -> tuple[Pairs, Pairs]:
     """(receipt, first answer) and (receipt, closing) pairs of local dates with their
     counts, for the handled cases answered by the as-of moment; closing only when that
-    falls in the period, by the moment."""
-    cases = _first_answered(scope)
-    closed = case((scope.closed_by(cases.c.closed_at), scope.local_day(cases.c.closed_at)))
-    keys = [scope.local_day(cases.c.received_at), scope.local_day(cases.c.first), closed]
+    falls in the period, by the moment.
+
+    Ticket.first_answered_at is the earliest of all a case's answers (services/
+    ticket_cache.py), so its first answer by the moment is that one when it came at or
+    before the moment, and there is none otherwise: the index ix_ticket_report holds all
+    this pass reads."""
+    first = col(Ticket.first_answered_at)
+    closed = case((scope.closed_by(), scope.local_day(Ticket.closed_at)))
+    keys = [scope.local_day(Ticket.received_at), scope.local_day(first), closed]
+    answered = [*scope.handled(), first <= scope.moment]  # NULL: never answered
     to_answer: Pairs = Counter()
     to_close: Pairs = Counter()
-    for start, first, end, count in await count_by(session, keys):
-        if first is not None:
-            to_answer[start, first] += count
-            if end is not None:
-                to_close[start, end] += count
+    for start, first_day, end, count in await count_by(session, keys, answered):
+        to_answer[start, first_day] += count
+        if end is not None:
+            to_close[start, end] += count
     return to_answer, to_close
 
 

@@ -18,11 +18,10 @@ from sqlalchemy.types import Interval
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import EventKind, Ticket, TicketStatus
+from models import Ticket, TicketStatus
 from models.enums import DIGITAL_CHANNELS
 
 ANSWERED = (TicketStatus.RESOLVED, TicketStatus.FORWARDED, TicketStatus.REJECTED)
-ANSWER_EVENTS = (EventKind.REPLIED, EventKind.RESOLVED, EventKind.FORWARDED, EventKind.REJECTED)
 EPOCH = date(1970, 1, 1)
 _DAY_MS = 86_400_000
 _JULIAN_EPOCH_MS = 2_440_588 * _DAY_MS  # julianday('1970-01-01 12:00') * one day
@@ -78,10 +77,10 @@ class Scope:
         """Among handled tickets: received in the period (the others are carried over)."""
         return col(Ticket.received_at) >= self.start
 
-    def closed_by(self, closed_at: Any = None) -> ColumnElement[bool]:
+    def closed_by(self) -> ColumnElement[bool]:
         """Closed in the period, by the as-of moment."""
-        closed = Ticket.closed_at if closed_at is None else closed_at
-        return and_(col(closed).is_not(None), col(closed) <= self.moment, col(closed) >= self.start)
+        closed = col(Ticket.closed_at)
+        return and_(closed.is_not(None), closed <= self.moment, closed >= self.start)
 
     def local_day(self, moment: Any) -> ColumnElement[int]:
         """The local date of a UTC column as a number of days since 1970-01-01, so that
@@ -101,9 +100,9 @@ async def count_by(
     """(key..., number of rows) for each distinct combination of the keys.
 
     The keys are computed in a subquery that OFFSET 0 keeps apart from the grouping: merged
-    into it, SQLite evaluates each key twice, once to sort and once to output (twice the
-    look-ups of a first answer). The rows come back as plain tuples: the ORM would cost
-    more than the query for the thousands of groups of a durations query."""
+    into it, SQLite evaluates each key twice, once to sort and once to output. The rows come
+    back as plain tuples: the ORM would cost more than the query for the thousands of groups
+    of a durations query."""
     rows = sa_select(*(key.label(f"key{i}") for i, key in enumerate(keys))).where(*where)
     computed = rows.offset(0).subquery()
     query = sa_select(*computed.c, func.count()).group_by(*computed.c)
