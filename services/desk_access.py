@@ -77,6 +77,20 @@ async def ticket_for_staff(
     return ticket, await staff_in(session, telegram_id, ticket.commune_id)
 
 
+async def ticket_in_commune(session: AsyncSession, raw_code: str, commune_id: int) -> Ticket:
+    """A code named alongside a case (the case a duplicate goes into) means one of that
+    case's commune: codes repeat from commune to commune."""
+    code = parse_code(raw_code)
+    found = (
+        await session.exec(
+            select(Ticket).where(Ticket.code == code, Ticket.commune_id == commune_id)
+        )
+    ).first()
+    if found is None:
+        raise TicketNotFound(code)
+    return found
+
+
 async def ticket_by_id_for_staff(
     session: AsyncSession, telegram_id: int, ticket_id: int
 ) -> tuple[Ticket, Staff]:

@@ -14,7 +14,7 @@ from models import Kind, RejectReason, Staff, Ticket
 from services import desk
 from services.calendar import WorkingCalendar
 from services.deadlines import end_of_local_day
-from services.desk_access import find_staff, ticket_for_staff
+from services.desk_access import find_staff, ticket_in_commune
 from services.errors import InvalidInput
 from services.templates import find_category
 from services.text import fold
@@ -113,8 +113,8 @@ async def perform(
         return _("📝 Note added to {code}.").format(code=code)
     if action == "merge":
         into = ticket  # refused before it matters when the caller is not staff
-        if staff is not None and staff.telegram_id is not None:
-            into, _member = await ticket_for_staff(session, staff.telegram_id, text.strip(), None)
+        if staff is not None and staff.id is not None:
+            into = await ticket_in_commune(session, text.strip(), ticket.commune_id)
         await desk.merge(session, ticket, staff, into, at=at, now=now)
         return _("🔗 {code} merged into {into}.").format(code=code, into=into.code)
     if action == "reclassify":
