@@ -97,7 +97,11 @@ async def my_queue(message: Message, session: AsyncSession, ctx: AppContext) -> 
     if await _refuse_outsider(message, session, "queue"):
         return
     lines: list[str] = []
+    # in a staff group, only that group's communes: its other members may not be staff elsewhere
+    scope = await communes_in_scope(session, message.from_user.id, _group(message))
     for member in await staff_service.memberships(session, message.from_user.id):
+        if member.commune_id not in scope:
+            continue
         for ticket in await queue(session, member):
             lines.append(
                 _("{icon} <b>{code}</b> · due {day} · {who}").format(
