@@ -15,7 +15,7 @@ from services import reachability
 from services import staff as staff_service
 from services.desk_access import staff_for_phone, staff_in
 from services.divisions import normalize_code
-from services.errors import InvalidCommuneCode, NotAuthorized
+from services.errors import InvalidCommuneCode, NotAuthorized, StaffChatTaken
 from services.views import reveal_phone
 
 router = Router(name="staff")
@@ -59,9 +59,18 @@ async def bind(
         return
     commune = communes[0]
     member = next(m for m in admin_of if m.commune_id == commune.id)
-    await staff_service.bind_staff_chat(
-        session, member, commune, message.chat.id, now=ctx.clock.now()
-    )
+    try:
+        await staff_service.bind_staff_chat(
+            session, member, commune, message.chat.id, now=ctx.clock.now()
+        )
+    except StaffChatTaken as taken:
+        await message.reply(
+            _(
+                "This group already receives the cases of {names}. Each commune's cases go to "
+                "its own staff group: send /bind in yours."
+            ).format(names=escape(str(taken)))
+        )
+        return
     await message.reply(
         _("This group now receives the new cases of {name}.").format(name=escape(commune.name))
     )

@@ -29,6 +29,11 @@ class StaffExists(DomainError):
     pass
 
 
+class StaffChatTaken(DomainError):
+    """The group already receives another commune's cases, and whoever binds it is not that
+    commune's admin. Args: the names of those communes."""
+
+
 class TicketNotFound(DomainError):
     pass
 

@@ -20,6 +20,7 @@ from models import (
 from services.errors import (
     InvalidInput,
     NotAuthorized,
+    StaffChatTaken,
     StaffExists,
 )
 from services.text import nfc
@@ -115,6 +116,25 @@ async def record_refusal(
 async def bind_staff_chat(
     session: AsyncSession, staff: Staff, commune: Commune, chat_id: int, *, now: datetime
 ) -> Commune:
+    """A group serves several communes only when one admin of all of them says so: an admin
+    of another commune binding it by mistake would put their cases before this group."""
+    others = [c for c in await communes_by_staff_chat(session, chat_id) if c.id != commune.id]
+    mine = await memberships(session, staff.telegram_id or 0)
+    admin_of = {m.commune_id for m in mine if m.role is Role.ADMIN}
+    if any(c.id not in admin_of for c in others):
+        session.add(
+            AuditEntry(
+                commune_id=commune.id,
+                staff_id=staff.id,
+                actor_telegram_id=staff.telegram_id,
+                action="bind_staff_chat",
+                allowed=False,
+                detail=f"{chat_id}: already the group of {', '.join(c.code for c in others)}",
+                at=now,
+            )
+        )
+        await session.commit()
+        raise StaffChatTaken(", ".join(c.name for c in others))
     commune.staff_chat_id = chat_id
     session.add(commune)
     await session.exec(  # cards that waited for a group go out now
