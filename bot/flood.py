@@ -6,7 +6,8 @@ not taken; the rest are dropped without a word (a pressed button is still answer
 spinner stops) until the minute frees. Staff are never limited, in their group or in private,
 where desk work is quick taps; asking who is staff costs a query only past the limit.
 The windows live in process memory, bounded: people idle for a minute are forgotten; a
-restart forgets everyone, which only lets a flooder start over.
+restart forgets everyone, which only lets a flooder start over. An album (up to ten
+messages sharing a media_group_id) counts once: sending 30 photos is not flooding.
 """
 
 import logging
@@ -25,6 +26,7 @@ from bot.context import AppContext
 from services import staff
 
 PERIOD = 60.0  # seconds: "per minute"
+KEPT_ALBUMS = 8  # recent albums per person whose verdict the rest of the album shares
 MAX_TRACKED = 100_000  # people remembered at once; beyond, the least recently seen go first
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class _Track:
     taken: deque[float] = field(default_factory=deque)  # when admitted updates came
     warned_at: float | None = None
     seen: float = 0.0
+    albums: OrderedDict[str, Verdict] = field(default_factory=OrderedDict)
 
 
 class FloodGate:
@@ -54,11 +57,21 @@ class FloodGate:
     def __len__(self) -> int:
         return len(self._tracks)
 
-    def check(self, user_id: int, limit: int, now: float) -> Verdict:
+    def check(self, user_id: int, limit: int, now: float, album: str | None = None) -> Verdict:
         track = self._tracks.pop(user_id, None) or _Track()
         self._tracks[user_id] = track  # now the most recently seen
         track.seen = now
         self._forget_idle(now)
+        if album is not None and album in track.albums:
+            return Verdict.PASS if track.albums[album] is Verdict.PASS else Verdict.DROP
+        verdict = self._count(track, limit, now)
+        if album is not None:
+            track.albums[album] = verdict
+            while len(track.albums) > KEPT_ALBUMS:
+                track.albums.popitem(last=False)
+        return verdict
+
+    def _count(self, track: _Track, limit: int, now: float) -> Verdict:
         while track.taken and track.taken[0] <= now - self.period:
             track.taken.popleft()
         if len(track.taken) < limit:
@@ -115,7 +128,8 @@ class FloodMiddleware(BaseMiddleware):
         if user_id is None or ctx is None:
             return await handler(event, data)
         limit = ctx.settings.resident_messages_per_minute
-        verdict = self.gate.check(user_id, limit, ctx.clock.now().timestamp())
+        album = event.media_group_id if isinstance(event, Message) else None
+        verdict = self.gate.check(user_id, limit, ctx.clock.now().timestamp(), album)
         if verdict is Verdict.PASS or await self._is_staff(data, user_id):
             return await handler(event, data)
         log.info("user %s is over %s updates a minute: update dropped", user_id, limit)

@@ -5,6 +5,7 @@ from handlers.resident import (
     fallback,
     filing,
     filing_input,
+    filing_unsupported,
     follow_up,
     lookup,
     privacy,
@@ -26,6 +27,7 @@ def build_router() -> Router:
         commune_choice.router,
         follow_up.router,
         filing.router,
+        filing_unsupported.router,  # before filing_input's catch-all for the flow
         filing_input.router,
         lookup.router,
         quick.router,

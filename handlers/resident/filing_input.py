@@ -65,7 +65,16 @@ async def _add_file(message: Message, state: FSMContext) -> bool:
     if item is None:
         return False
     if len(files) >= MAX_ATTACHMENTS:
-        await message.answer(_("That is the most files one case can carry."))
+        group = message.media_group_id
+        if not group or data.get("full_group") != group:  # once per album
+            await state.update_data(full_group=group)
+            await message.answer(
+                _(
+                    "A case can carry at most {count} files, so the ones after that were not "
+                    "added. Tap Continue when you are done."
+                ).format(count=MAX_ATTACHMENTS),
+                reply_markup=keyboards.next_step(),
+            )
         return False
     files.append(item)
     await state.update_data(attachments=files)

@@ -191,5 +191,5 @@ async def test_short_text_gets_help_and_unsupported_content_a_polite_answer(
     giang.send("hỏi")
     assert "viết rõ hơn" in (await giang.next_message())["text"]
     giang.send_poll()
-    assert "trả lời câu hỏi ở trên" in (await giang.next_message())["text"]
+    assert "chưa dùng được loại tin nhắn này" in (await giang.next_message())["text"]
     assert await _tickets(db) == []

@@ -33,3 +33,11 @@ def test_idle_people_are_forgotten_and_memory_is_bounded() -> None:
         gate.check(user, 5, 100 + user / 1000)
     assert len(gate) == 100
     assert gate.check(999, 5, 101) == PASS  # the most recent are kept
+
+
+def test_an_album_counts_once_and_shares_its_first_verdict() -> None:
+    gate = FloodGate(period=60)
+    for t in range(10):  # ten photos of one album, then two more albums
+        assert gate.check(1, 2, t, album="a") == PASS
+    assert [gate.check(1, 2, 20, album=a) for a in ("b", "b", "c", "c")] == [PASS, PASS, WARN, DROP]
+    assert gate.check(1, 2, 30) == DROP
