@@ -9,13 +9,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.callbacks import PhoneReveal
 from bot.context import AppContext
 from bot.formatting import escape
+from handlers.desk.common import pressed_in_group
 from handlers.ui import send_privately
-from models import Commune, Role, Ticket
+from models import Commune, Role
 from services import reachability
 from services import staff as staff_service
-from services.desk_access import staff_for_phone, staff_in
+from services.desk_access import staff_for_phone, staff_in, ticket_by_id_for_staff
 from services.divisions import normalize_code
-from services.errors import InvalidCommuneCode, NotAuthorized, StaffChatTaken
+from services.errors import InvalidCommuneCode, NotAuthorized, StaffChatTaken, TicketNotFound
 from services.views import reveal_phone
 
 router = Router(name="staff")
@@ -96,8 +97,11 @@ async def phone(
     bot: Bot,
     ctx: AppContext,
 ) -> None:
-    ticket = await session.get(Ticket, callback_data.ticket_id)
-    if ticket is None:
+    try:  # pressed in a staff group: a case of that group's communes only
+        ticket, _member = await ticket_by_id_for_staff(
+            session, query.from_user.id, callback_data.ticket_id, pressed_in_group(query)
+        )
+    except TicketNotFound:
         await query.answer(_("This button is no longer active."), show_alert=True)
         return
     try:

@@ -92,10 +92,15 @@ async def ticket_in_commune(session: AsyncSession, raw_code: str, commune_id: in
 
 
 async def ticket_by_id_for_staff(
-    session: AsyncSession, telegram_id: int, ticket_id: int
+    session: AsyncSession, telegram_id: int, ticket_id: int, group_chat_id: int | None = None
 ) -> tuple[Ticket, Staff]:
+    """A button's ticket; pressed in a staff group, only one of that group's communes, as
+    with codes: a member of two communes never acts on one from the other's group."""
     ticket = await session.get(Ticket, ticket_id)
-    if ticket is None:
+    if ticket is None or (
+        group_chat_id is not None
+        and ticket.commune_id not in await communes_in_scope(session, telegram_id, group_chat_id)
+    ):
         raise TicketNotFound(str(ticket_id))
     return ticket, await staff_in(session, telegram_id, ticket.commune_id)
 

@@ -15,7 +15,7 @@ from bot.context import AppContext
 from bot.desk_render import assignee_keyboard, card_keyboard, reject_keyboard
 from bot.states import DeskInput
 from handlers.desk.actions import perform
-from handlers.desk.common import explain
+from handlers.desk.common import explain, pressed_in_group
 from handlers.desk.templates import template_buttons
 from handlers.ui import send_privately
 from models import RejectReason, Staff, Ticket
@@ -101,7 +101,7 @@ async def on_card_button(
     action = callback_data.action
     try:
         ticket, member = await ticket_by_id_for_staff(
-            session, query.from_user.id, callback_data.ticket_id
+            session, query.from_user.id, callback_data.ticket_id, pressed_in_group(query)
         )
         if action in ("ack", "take"):
             done = await perform(session, ctx, ticket, member, action, "", at=ctx.clock.now())
@@ -134,7 +134,7 @@ async def on_assignee(
 ) -> None:
     try:
         ticket, member = await ticket_by_id_for_staff(
-            session, query.from_user.id, callback_data.ticket_id
+            session, query.from_user.id, callback_data.ticket_id, pressed_in_group(query)
         )
         assignee = await session.get(Staff, callback_data.staff_id)
         if assignee is None:
@@ -162,7 +162,7 @@ async def on_reject_reason(
     try:
         reason = RejectReason(callback_data.reason)
         ticket, member = await ticket_by_id_for_staff(
-            session, query.from_user.id, callback_data.ticket_id
+            session, query.from_user.id, callback_data.ticket_id, pressed_in_group(query)
         )
         if reason is RejectReason.OTHER:
             await desk.may(session, member, ticket, "reject")

@@ -1,5 +1,6 @@
 """Turning the desk's domain errors into short, clear answers for staff."""
 
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
 from bot.formatting import escape
@@ -59,3 +60,9 @@ def explain(error: DomainError) -> str:
             ),
         }.get(str(error), _("That input is not valid."))
     return _("That cannot be done.")
+
+
+def pressed_in_group(query: CallbackQuery) -> int | None:
+    """The staff group a button was pressed in; None in a private chat."""
+    chat = query.message.chat if query.message is not None else None
+    return chat.id if chat is not None and chat.type != "private" else None

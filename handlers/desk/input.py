@@ -15,7 +15,7 @@ from bot.callbacks import ConfirmReply
 from bot.context import AppContext
 from bot.states import DeskInput
 from handlers.desk.actions import perform
-from handlers.desk.common import explain
+from handlers.desk.common import explain, pressed_in_group
 from handlers.desk.log_answer import answer_elsewhere
 from handlers.resident.drafts import attachment_of
 from handlers.ui import drop_buttons
@@ -158,7 +158,7 @@ async def confirm_reply(
         return
     try:
         ticket, member = await ticket_by_id_for_staff(
-            session, query.from_user.id, callback_data.ticket_id
+            session, query.from_user.id, callback_data.ticket_id, pressed_in_group(query)
         )
         files = [AttachmentDraft(**f) for f in pending["files"]]
         at = datetime.fromisoformat(pending["at"])
