@@ -101,6 +101,7 @@ TICKET_COLUMNS = [
     "rating",
     "rated_at",
     "created_at",
+    "first_answered_at",  # the earliest answer event, as services/ticket_cache.py keeps it
 ]
 EVENT_COLUMNS = [
     "ticket_id",
@@ -379,8 +380,8 @@ class Generator:
             received,
         )
         place.last_ticket = tid
-        self._events(tid, resident, officer, status, received, ack, closed, rated, rating)
-        return row
+        first = self._events(tid, resident, officer, status, received, ack, closed, rated, rating)
+        return (*row, first)
 
     def _events(
         self,
@@ -393,7 +394,9 @@ class Generator:
         closed: datetime | None,
         rated: datetime | None,
         rating: str | None,
-    ) -> None:
+    ) -> datetime | None:
+        """Queues the case's events; returns the time of its first answer."""
+
         def staff_event(at: datetime, kind: str, before: str | None, after: str | None) -> None:
             words = (
                 "Đã kiểm tra và xử lý theo quy định." if kind in ("replied", "resolved") else None
@@ -409,11 +412,13 @@ class Generator:
             staff_event(ack, "acknowledged", state, "acknowledged")
             state = "acknowledged"
         if closed is None:
-            return
+            return None
         answered = status in ("resolved", "forwarded", "rejected")
+        first = closed if answered else None
         if answered and ack is not None and ack < closed and self.rng.random() < 0.25:
             # an answer to the resident before the case is closed
-            staff_event(ack + (closed - ack) * self.rng.uniform(0.2, 0.8), "replied", None, None)
+            first = ack + (closed - ack) * self.rng.uniform(0.2, 0.8)
+            staff_event(first, "replied", None, None)
         if status == "withdrawn":
             row = (tid, closed, "withdrawn", "resident", resident, None, state, status, None, "{}")
             self._event(closed, row)
@@ -423,6 +428,7 @@ class Generator:
             self._event(
                 rated, (tid, rated, "rated", "resident", resident, None, None, None, rating, "{}")
             )
+        return first
 
 
 def build(url: str, cases: int, communes_wanted: int, seed: int = 2025) -> None:
