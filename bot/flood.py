@@ -6,7 +6,8 @@ not taken; the rest are dropped without a word (a pressed button is still answer
 spinner stops) until the minute frees. Staff are never limited, in their group or in private,
 where desk work is quick taps; asking who is staff costs a query only past the limit.
 The windows live in process memory, bounded: people idle for a minute are forgotten; a
-restart forgets everyone, which only lets a flooder start over. An album (up to ten
+restart forgets everyone, which only lets a flooder start over. A message without a sender
+(Telegram sends none outside channels) is dropped here too. An album (up to ten
 messages sharing a media_group_id) counts once: sending 30 photos is not flooding.
 """
 
@@ -123,6 +124,8 @@ class FloodMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        if isinstance(event, Message) and event.from_user is None:
+            return None  # only channels post without a sender: nobody here to answer
         user_id = _private_sender(event)
         ctx: AppContext | None = data.get("ctx")
         if user_id is None or ctx is None:

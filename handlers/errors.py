@@ -1,8 +1,10 @@
 """One place where failures become polite replies; the details go to the log."""
 
+import contextlib
 import logging
 
 from aiogram import Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
@@ -10,8 +12,19 @@ router = Router(name="errors")
 log = logging.getLogger(__name__)
 
 
+def _double_tap(error: Exception) -> bool:
+    """Editing a message into what it already says: a button pressed twice, nothing lost."""
+    return isinstance(error, TelegramBadRequest) and "message is not modified" in error.message
+
+
 @router.errors()
 async def on_error(event: ErrorEvent) -> None:
+    if _double_tap(event.exception):
+        log.info("update %s changed nothing: %s", event.update.update_id, event.exception)
+        if event.update.callback_query is not None:
+            with contextlib.suppress(TelegramAPIError):  # answered already, most likely
+                await event.update.callback_query.answer()
+        return
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
     text = _(
         "Sorry, something went wrong on our side. Nothing you sent is lost; "

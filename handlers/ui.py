@@ -3,6 +3,7 @@
 import contextlib
 from typing import Any
 
+from aiogram import F
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
@@ -11,6 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import Commune, Role, Staff
 from services import staff as staff_service
 from services.errors import NotAuthorized
+
+# Flow buttons edit the message they sit on. Telegram sends a button pressed on a message it
+# no longer shows (deleted, or too old) with an InaccessibleMessage: such a press is stale.
+ON_SHOWN_MESSAGE = F.message.func(lambda message: isinstance(message, Message))
 
 
 async def drop_buttons(message: Message | InaccessibleMessage | None) -> None:

@@ -90,13 +90,15 @@ async def authorize(
         )
     ).first()
     if staff is None or staff.role not in roles:
+        known = staff is not None or await session.get(Commune, commune_id) is not None
         session.add(
             AuditEntry(
-                commune_id=commune_id,
+                commune_id=commune_id if known else None,  # a forged button names no commune
                 staff_id=staff.id if staff else None,
                 actor_telegram_id=telegram_id,
                 action=action,
                 allowed=False,
+                detail=None if known else f"unknown commune {commune_id}"[:200],
             )
         )
         await session.commit()

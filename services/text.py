@@ -14,4 +14,5 @@ def fold(text: str) -> str:
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """NFC, without NUL: nobody types it, and PostgreSQL's text cannot hold it."""
+    return unicodedata.normalize("NFC", text).replace("\x00", "")

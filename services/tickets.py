@@ -78,8 +78,8 @@ def attach_files(
                 file_ref=item.file_ref,
                 file_unique_id=item.file_unique_id,
                 media_group=item.media_group,
-                caption=item.caption,
-                file_name=item.file_name,
+                caption=nfc(item.caption) if item.caption else None,
+                file_name=nfc(item.file_name) if item.file_name else None,
             )
         )
 

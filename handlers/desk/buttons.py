@@ -26,6 +26,11 @@ from services.templates import templates_for
 from services.views import load_ticket_view
 
 router = Router(name="desk_buttons")
+# what a card's buttons say; anything else is an old or forged button
+CARD_ACTIONS = frozenset({
+    "ack", "take", "assign", "back", "reply", "close", "forward", "reject", "extend", "note",
+    "merge",
+})  # fmt: skip
 
 
 def prompt_text(action: str, code: str) -> str:
@@ -99,6 +104,9 @@ async def on_card_button(
     ctx: AppContext,
 ) -> None:
     action = callback_data.action
+    if action not in CARD_ACTIONS:
+        await query.answer(_("This button is no longer active."), show_alert=True)
+        return
     try:
         ticket, member = await ticket_by_id_for_staff(
             session, query.from_user.id, callback_data.ticket_id, pressed_in_group(query)

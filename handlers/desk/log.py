@@ -16,7 +16,7 @@ from bot.labels import category_label, channel_label, kind_label
 from bot.states import LogCase
 from handlers.desk import log_steps as steps
 from handlers.desk.common import explain
-from handlers.ui import drop_buttons
+from handlers.ui import ON_SHOWN_MESSAGE, drop_buttons
 from models import Category, Channel, Commune, Kind, Village
 from services import communes, intake
 from services.desk_access import commune_name
@@ -24,6 +24,7 @@ from services.errors import DomainError, InvalidInput
 from services.views import load_ticket_view
 
 router = Router(name="desk_log")
+router.callback_query.filter(ON_SHOWN_MESSAGE)  # an old message's press is stale
 router.message.filter(F.chat.type == "private")
 router.callback_query.filter(F.message.chat.type == "private")
 

@@ -19,7 +19,7 @@ from bot.labels import channel_label
 from bot.states import LogAnswer
 from handlers.desk.actions import perform
 from handlers.desk.common import explain
-from handlers.ui import drop_buttons
+from handlers.ui import ON_SHOWN_MESSAGE, drop_buttons
 from models import Staff, Ticket
 from services import desk, intake
 from services.desk_access import ticket_by_id_for_staff
@@ -28,6 +28,7 @@ from services.intake_time import parse_received
 from services.tickets import AttachmentDraft
 
 router = Router(name="desk_log_answer")
+router.callback_query.filter(ON_SHOWN_MESSAGE)  # an old message's press is stale
 ANSWERS = ("reply", "close")
 
 

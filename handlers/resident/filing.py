@@ -19,12 +19,13 @@ from bot.states import Filing
 from handlers.resident import steps
 from handlers.resident.commune_choice import ask_commune, resident_commune
 from handlers.resident.drafts import to_ticket_draft
-from handlers.ui import drop_buttons
+from handlers.ui import ON_SHOWN_MESSAGE, drop_buttons
 from models import Category, Commune, Kind, Resident, Village
 from services import tickets
 from services.errors import InvalidInput
 
 router = Router(name="filing")
+router.callback_query.filter(ON_SHOWN_MESSAGE)  # an old message's press is stale
 
 
 async def begin(
@@ -65,6 +66,9 @@ async def kind_chosen(
         commune = await session.get(Commune, (await state.get_data())["commune_id"])
         await state.clear()
         await message.answer(formal_petition_text(commune), reply_markup=keyboards.main_menu())
+        return
+    if callback_data.kind not in {k.value for k in tickets.FILEABLE_KINDS}:
+        await query.answer(_("This button is no longer active."), show_alert=True)
         return
     kind = Kind(callback_data.kind)
     await state.update_data(kind=kind.value)
