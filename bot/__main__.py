@@ -32,6 +32,9 @@ def run(role: str, *, webhook: bool = False) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from bot.logs import install_token_filter
+
+    install_token_filter(settings.bot_token, settings.webhook_secret, settings.smtp_password)
     upgrade_database(settings.database_url)
     if role == "scheduler":
         from scheduler.main import run_scheduler_only

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.commands import register_commands
+from bot.commands import register_commands_when_reachable
 from bot.config import Settings
 from bot.context import AppContext
 from bot.conversation_backend import conversation_backend
@@ -142,7 +142,6 @@ class BotApp:
                 else None
             )
             try:
-                await register_commands(self.bot, self.i18n)
                 await self._poller.run()
             finally:
                 if metrics_server is not None:
@@ -165,7 +164,6 @@ class BotApp:
         async with self._background(handle_signals, stopped.set):
             try:
                 await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-                await register_commands(self.bot, self.i18n)
                 await self.bot.set_webhook(
                     url, secret_token=secret, allowed_updates=self.allowed_updates
                 )
@@ -187,11 +185,15 @@ class BotApp:
         scheduler_task = (
             asyncio.create_task(self.scheduler.run(), name="scheduler") if self.scheduler else None
         )
-        tidy_task = asyncio.create_task(tidy_forever(self.inbox), name="inbox-tidy")
+        helpers = [
+            asyncio.create_task(tidy_forever(self.inbox), name="inbox-tidy"),
+            asyncio.create_task(register_commands_when_reachable(self.bot, self.i18n)),
+        ]
         try:
             yield
         finally:
-            tidy_task.cancel()
+            for helper in helpers:
+                helper.cancel()
             if self.scheduler is not None and scheduler_task is not None:
                 self.scheduler.stop()
                 await scheduler_task

@@ -1,9 +1,14 @@
 """The command menus Telegram shows: residents' in private chats, the desk's in groups."""
 
+import asyncio
+import logging
+
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+
+log = logging.getLogger(__name__)
 
 
 def resident_commands() -> list[BotCommand]:
@@ -49,3 +54,17 @@ async def register_commands(bot: Bot, i18n: I18n) -> None:
                     await bot.set_my_commands(commands(), scope=scope, language_code=language)
             with i18n.use_locale("vi"):  # everyone else sees Vietnamese
                 await bot.set_my_commands(commands(), scope=scope)
+
+
+async def register_commands_when_reachable(bot: Bot, i18n: I18n) -> None:
+    """The menus are a convenience: an unreachable Telegram at start must not stop the bot,
+    which keeps receiving (and storing) updates as soon as Telegram answers."""
+    delay = 1.0
+    while True:
+        try:
+            await register_commands(bot, i18n)
+            return
+        except Exception as exc:
+            log.warning("could not set the command menus (%s); trying again", type(exc).__name__)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 300.0)

@@ -25,6 +25,16 @@ class DatabaseStorage(BaseStorage):
     async def _row(self, session: AsyncSession, key: StorageKey) -> ConversationState | None:
         return await session.get(ConversationState, self.key_builder.build(key))
 
+    async def _read(self, key: StorageKey) -> ConversationState | None:
+        """Through the update's session when there is one: a handler holding a connection
+        must never wait for a second one (the pool would run dry under load)."""
+        session = current_session()
+        if session is not None:
+            with session.no_autoflush:
+                return await self._row(session, key)
+        async with self.sessions() as own:
+            return await self._row(own, key)
+
     def _pending(self, key: StorageKey) -> PendingState | None:
         """The change this update made to `key` and has not committed yet, if any."""
         session = current_session()
@@ -67,9 +77,8 @@ class DatabaseStorage(BaseStorage):
         change = self._pending(key)
         if change is not None and change.state is not UNSET:
             return change.state
-        async with self.sessions() as session:
-            row = await self._row(session, key)
-            return row.state if row else None
+        row = await self._read(key)
+        return row.state if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._save(key, data=dict(data))
@@ -78,9 +87,8 @@ class DatabaseStorage(BaseStorage):
         change = self._pending(key)
         if change is not None and change.data is not UNSET:
             return dict(change.data)
-        async with self.sessions() as session:
-            row = await self._row(session, key)
-            return dict(row.data) if row and row.data else {}
+        row = await self._read(key)
+        return dict(row.data) if row and row.data else {}
 
     async def close(self) -> None:
         return None

@@ -20,7 +20,7 @@ class UpdateRunner:
         dispatcher: Dispatcher,
         inbox: Inbox,
         *,
-        concurrency: int = 32,
+        concurrency: int = 8,  # below the connection pool: each update holds one
         **handler_data: Any,
     ) -> None:
         self.bot = bot

@@ -126,7 +126,7 @@ async def _bulk(
             received_at=received, ack_due_at=due.ack_due_at, resolve_due_at=due.resolve_due_at,
             resolve_due_original_at=due.resolve_due_at, forward_due_at=due.forward_due_at,
             deadline_rule=DEFAULT_RULE.name, deadline_basis=DEFAULT_RULE.legal_basis,
-            acknowledged_at=closed, closed_at=closed, created_at=received.astimezone(UTC),
+            acknowledged_at=closed, closed_at=closed, first_answered_at=closed, created_at=received.astimezone(UTC),
         )  # fmt: skip
         made.append(ticket)
     session.add_all(made)
