@@ -1,0 +1,110 @@
+"""Webhook mode: Telegram (the fake) posts updates to the bot's aiohttp server."""
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.app import BotApp
+from bot.config import Settings
+from models import InboxUpdate, Ticket
+from tests.e2e.conftest import make_commune
+from tests.fake_telegram import FakeTelegram
+
+PUBLIC = "https://pakn.example.gov.vn"
+SECRET = "s3cret-Token_for-the-webhook-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def webhook_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[str]:
+    port = free_port()
+    settings = Settings(
+        bot_token=fake.token,  # type: ignore[arg-type]
+        database_url=database_url,
+        bot_api_url=fake.base_url,
+        webhook_url=f"{PUBLIC}/telegram/hook",
+        webhook_secret=SECRET,  # type: ignore[arg-type]
+        webhook_port=port,
+    )
+    local = f"http://127.0.0.1:{port}"
+    fake.route_webhook(PUBLIC, local)
+    app = BotApp.create(settings)
+    task = asyncio.create_task(app.run_webhook(handle_signals=False))
+    await fake.wait_until(lambda: fake.state.webhook is not None, timeout=15)
+    yield local
+    await app.stop()
+    await asyncio.wait_for(task, timeout=15)
+
+
+async def count(db: AsyncSession, model: type) -> int:
+    return (await db.exec(select(func.count()).select_from(model))).one()
+
+
+async def test_a_resident_files_a_case_through_the_webhook(
+    fake: FakeTelegram, db: AsyncSession, webhook_bot: str
+) -> None:
+    group = fake.add_group("Tổ PAKN")
+    await make_commune(db, staff_chat=group.id)
+    hook = fake.state.webhook
+    assert hook is not None and hook["url"] == f"{PUBLIC}/telegram/hook"
+    assert hook["secret_token"] == SECRET
+    with pytest.raises(Exception, match="webhook is active"):
+        await fake.bot().get_updates()  # Telegram refuses polling while a webhook is set
+
+    hoa = fake.add_user("Hoa")
+    hoa.send("Cống thoát nước trước chợ bị tắc")
+    await hoa.next_message(timeout=15)
+    hoa.tap("✅ Có, gửi ngay")
+    assert "Mã hồ sơ" in (await hoa.next_message(timeout=15))["text"]
+    assert "Cống thoát nước" in (await group.next_message(timeout=15))["text"]
+    assert all(200 <= (a.status or 0) < 300 for a in fake.webhooks.attempts)
+
+
+async def test_the_webhook_refuses_a_wrong_secret_and_ignores_a_repeat(
+    fake: FakeTelegram, db: AsyncSession, webhook_bot: str
+) -> None:
+    await make_commune(db, staff_chat=fake.add_group().id)
+    hoa = fake.add_user("Hoa", started=True)
+    update = {
+        "update_id": 900_000_001,
+        "message": {
+            "message_id": 1,
+            "date": 1_780_000_000,
+            "chat": {"id": hoa.id, "type": "private", "first_name": "Hoa"},
+            "from": {"id": hoa.id, "is_bot": False, "first_name": "Hoa"},
+            "text": "/help",
+        },
+    }
+    path = f"{webhook_bot}/telegram/hook"
+    async with aiohttp.ClientSession() as http:
+        for wrong in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+            async with http.post(path, json=update, headers=wrong) as response:
+                assert response.status == 401
+        assert await count(db, InboxUpdate) == 0, "nothing from a stranger is stored"
+
+        right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with http.post(path, data=b"{not json", headers=right) as response:
+            assert response.status == 400
+        for _ in range(2):  # Telegram did not see the first answer and sends it again
+            async with http.post(path, json=update, headers=right) as response:
+                assert response.status == 200
+        await hoa.next_message(timeout=15)
+        await asyncio.sleep(0.5)
+        assert len(hoa.sent_messages()) == 1, "the same update is answered once"
+
+        async with http.get(f"{webhook_bot}/healthz") as response:
+            assert (response.status, await response.text()) == (200, "ok")
+        async with http.get(f"{webhook_bot}/metrics") as response:
+            assert response.status == 200
+            assert 'pakn_updates_handled_total{type="message"} 1.0' in await response.text()
+    assert await count(db, Ticket) == 0
