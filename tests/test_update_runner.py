@@ -1,0 +1,79 @@
+"""The update runner: one chat's updates in order, different chats side by side, each once."""
+
+import asyncio
+import random
+from collections import defaultdict
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import Message, Update
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, func, select
+
+from bot.inbox import Inbox
+from bot.update_runner import UpdateRunner
+from models import InboxUpdate
+from services.db import session_factory
+
+TOKEN = "123456789:AAtest-token_for_the_update_runner_0000"
+
+
+def message_update(update_id: int, chat_id: int, text: str) -> Update:
+    return Update.model_validate(
+        {
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id,
+                "date": 1_780_000_000,
+                "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
+                "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
+                "text": text,
+            },
+        }
+    )
+
+
+async def test_each_chat_in_order_chats_in_parallel_and_nothing_twice(
+    engine: AsyncEngine,
+) -> None:
+    seen: dict[int, list[int]] = defaultdict(list)
+    running, most = 0, 0
+    pause = random.Random(7)
+
+    router = Router()
+
+    @router.message()
+    async def record(message: Message) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(pause.uniform(0, 0.02))
+        seen[message.chat.id].append(int(message.text or 0))
+        running -= 1
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    inbox = Inbox(session_factory(engine))
+    bot = Bot(TOKEN)
+    runner = UpdateRunner(bot, dispatcher, inbox)
+    chats = [1001, 1002, 1003, 1004]
+    updates = [message_update(100 + n, chats[n % 4], str(n)) for n in range(80)]
+    await inbox.store(updates)
+    for update in updates:
+        runner.submit(update.update_id, update.message.chat.id if update.message else None)
+    for update in updates[:10]:  # delivered again while the first ones are in progress
+        runner.submit(update.update_id, update.message.chat.id if update.message else None)
+    await runner.drain()
+    await inbox.store(updates[:10])  # and once more after they were done
+    for update in updates[:10]:
+        runner.submit(update.update_id, update.message.chat.id if update.message else None)
+    await runner.drain()
+    await bot.session.close()
+
+    for index, chat in enumerate(chats):
+        assert seen[chat] == list(range(index, 80, 4)), "one chat's updates in order, once"
+    assert most > 1, "different chats are handled at the same time"
+    async with session_factory(engine)() as session:
+        undone = await session.exec(
+            select(func.count()).select_from(InboxUpdate).where(col(InboxUpdate.done_at).is_(None))
+        )
+        assert undone.one() == 0
