@@ -108,3 +108,46 @@ async def test_the_webhook_refuses_a_wrong_secret_and_ignores_a_repeat(
             assert response.status == 200
             assert 'pakn_updates_handled_total{type="message"} 1.0' in await response.text()
     assert await count(db, Ticket) == 0
+
+
+async def test_stopping_finishes_the_updates_already_accepted(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    group = fake.add_group("Tổ PAKN")
+    await make_commune(db, staff_chat=group.id)
+    port = free_port()
+    settings = Settings(
+        bot_token=fake.token,  # type: ignore[arg-type]
+        database_url=database_url,
+        bot_api_url=fake.base_url,
+        webhook_url=f"{PUBLIC}/telegram/hook",
+        webhook_secret=SECRET,  # type: ignore[arg-type]
+        webhook_port=port,
+    )
+    app = BotApp.create(settings)
+    task = asyncio.create_task(app.run_webhook(handle_signals=False))
+    await fake.wait_until(lambda: fake.state.webhook is not None, timeout=15)
+    people = [fake.add_user(f"Dân {n}", started=True) for n in range(20)]
+    updates = [
+        {
+            "update_id": 910_000_000 + n,
+            "message": {
+                "message_id": 1,
+                "date": 1_780_000_000,
+                "chat": {"id": person.id, "type": "private", "first_name": person.first_name},
+                "from": {"id": person.id, "is_bot": False, "first_name": person.first_name},
+                "text": "/help",
+            },
+        }
+        for n, person in enumerate(people)
+    ]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        for update in updates:
+            async with http.post(
+                f"http://127.0.0.1:{port}/telegram/hook", json=update, headers=headers
+            ) as response:
+                assert response.status == 200
+    await app.stop()  # as on SIGTERM, right after the last update was accepted
+    await asyncio.wait_for(task, timeout=30)
+    assert all(person.sent_messages() for person in people), "every accepted update answered"
