@@ -21,7 +21,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.actors import FakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
-RESIDENTS = int(os.environ.get("PAKN_CRASH_RESIDENTS", "300"))
+RESIDENTS = int(os.environ.get("PAKN_CRASH_RESIDENTS", "200"))
 KILLS = 5
 CONFIRM = "✅ Có, gửi ngay"
 
