@@ -1,0 +1,110 @@
+"""Benchmark (not a test): updates a second through the fake Bot API server, for a bare
+aiogram echo bot (the ceiling), a bare python-telegram-bot echo bot, and ours filing cases;
+our latency at a fixed offered load; our peak memory over 100,000 cases.
+
+    .venv/bin/python -m bench.updates [--quick] [--database-url URL] [--skip-memory]
+
+Targets: ours ≥ 50% of the aiogram echo rate; p99 < 100 ms at 50 updates/s; peak RSS
+< 150 MB with 100,000 cases. Needs the `bench` extra (python-telegram-bot).
+"""
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+from bench import updates_ours as ours
+from bench.updates_echo import aiogram_echo, burst, ptb_echo
+from bench.updates_memory import memory
+from bench.updates_probe import Probe, load_average, quiet
+from services.migrations import upgrade_database
+from tests.fake_telegram import FakeTelegram
+
+Bot = Callable[[FakeTelegram], AbstractAsyncContextManager[None]]
+
+
+async def echo_rate(bot: Bot, count: int) -> float:
+    async with FakeTelegram() as fake:
+        probe = Probe(fake)
+        async with bot(fake):
+            rate, _ = await burst(fake, probe, count, "xin chào")
+    return rate
+
+
+async def our_figures(url: str, residents: int, loads: list[tuple[float, float]]) -> list:
+    async with FakeTelegram() as fake:
+        await ours.prepare(fake, url)
+        probe = Probe(fake)
+        async with ours.our_bot(fake, url):
+            figures: list[dict[str, float]] = [await ours.throughput(fake, probe, residents)]
+            for per_second, seconds in loads:
+                await quiet(probe)  # the staff cards of the run before are all sent
+                figures.append(await ours.latency(fake, probe, per_second, seconds))
+    return figures
+
+
+def show(title: str, figures: dict[str, float]) -> None:
+    shown = ", ".join(
+        f"{k} {v:.0%}"
+        if k.startswith("of ")
+        else f"{k} {v:.1f}"
+        if isinstance(v, float)
+        else f"{k} {v}"
+        for k, v in figures.items()
+    )
+    print(f"{title}: {shown}  [load {load_average()}]", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small counts, about a minute")
+    parser.add_argument("--database-url", help="ours: an empty, disposable database")
+    parser.add_argument("--memory-database-url", help="memory: an empty, disposable database")
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    echoes, residents = (300, 100) if args.quick else (2000, 400)
+    seconds = 5.0 if args.quick else 20.0
+    loads = [(12.0, seconds), (25.0, seconds)]  # 50 and 24 updates/s offered
+    cases, memory_residents = (10_000, 50) if args.quick else (100_000, 150)
+    print(f"load average at start: {load_average()}")
+    ceiling = asyncio.run(echo_rate(aiogram_echo, echoes))
+    show(f"aiogram echo, {echoes} updates queued at once", {"updates/s": ceiling})
+    ptb = asyncio.run(echo_rate(ptb_echo, echoes))
+    show(
+        f"python-telegram-bot echo, {echoes} updates",
+        {"updates/s": ptb, "of aiogram": ptb / ceiling},
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'updates.db'}"
+        upgrade_database(url)
+        figures = asyncio.run(our_figures(url, residents, loads))
+        rate = figures[0]["updates/s"]
+        show(
+            f"ours, {residents} cases (text + tap) at once",
+            {**figures[0], "of aiogram": rate / ceiling},
+        )
+        for load in figures[1:]:
+            show("ours, paced", load)
+        if not args.skip_memory:
+            mem_url = args.memory_database_url or f"sqlite:///{Path(tmp) / 'memory.db'}"
+            mem = memory(mem_url, cases, memory_residents)
+            show("ours, python -m bot", mem)
+    met = {
+        "≥ 50% of aiogram echo": rate / ceiling >= 0.5,
+        "p99 < 100 ms at 50 updates/s (direct answers)": max(
+            figures[2]["question p99 ms"], figures[2]["tap p99 ms"]
+        )
+        < 100,
+    }
+    if not args.skip_memory:
+        met["peak RSS < 150 MB"] = mem["peak RSS MB"] < 150
+    for name, ok in met.items():
+        print(f"{'met' if ok else 'NOT met'}: {name}")
+    return 0 if all(met.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Our bot (bot.app.BotApp, in this process) under the benchmark of updates: the rate it
+answers residents filing cases, and the latency of its answers at a fixed offered load."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from bench.updates_echo import burst
+from bench.updates_probe import Probe, percentile, until
+from bot.app import BotApp
+from bot.config import Settings
+from services.db import create_engine_for, session_factory
+from tests.e2e.conftest import make_commune
+from tests.fake_telegram import FakeTelegram, FakeUser
+
+CASE = "Đèn đường thôn Đông hỏng ba hôm nay, buổi tối rất tối"
+CONFIRM = "✅ Có, gửi ngay"
+RECEIPT = "Mã hồ sơ"
+
+
+async def prepare(fake: FakeTelegram, database_url: str) -> None:
+    """One commune, its staff group (where the staff cards go)."""
+    engine = create_engine_for(database_url)
+    async with session_factory(engine)() as session:
+        await make_commune(session, staff_chat=fake.add_group().id)
+    await engine.dispose()
+
+
+@asynccontextmanager
+async def our_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[None]:
+    settings = Settings(
+        bot_token=fake.token,
+        database_url=database_url,
+        bot_api_url=fake.base_url,
+    )
+    app = BotApp.create(settings)
+    task = asyncio.create_task(app.run_polling(handle_signals=False))
+    try:
+        yield
+    finally:
+        await app.stop()
+        await asyncio.wait_for(task, timeout=30)
+
+
+def receipts(probe: Probe, users: list[FakeUser]) -> int:
+    return sum(1 for u in users if probe.first_to(u.id, RECEIPT) is not None)
+
+
+async def throughput(fake: FakeTelegram, probe: Probe, residents: int) -> dict[str, float]:
+    """`residents` texts queued at once (answered by the confirm question), then their
+    taps at once (answered by answerCallbackQuery); receipts then drain at 30/s."""
+    texts, users = await burst(fake, probe, residents, CASE)
+    await until(lambda: all(u.sent_messages() for u in users), 30, "questions stored")
+    started = time.monotonic()
+    taps = [u.tap(CONFIRM)["id"] for u in users]
+    await until(lambda: all(t in probe.answered for t in taps), 600, "taps answered")
+    taps_rate = residents / (max(probe.answered[t] for t in taps) - started)
+    await until(lambda: receipts(probe, users) == residents, 600, "receipts")
+    both = 2 / (1 / texts + 1 / taps_rate)  # updates/s over both halves
+    return {"texts/s": texts, "taps/s": taps_rate, "updates/s": both}
+
+
+@dataclass
+class Latencies:
+    question: list[float] = field(default_factory=list)  # text queued → confirm question
+    tap: list[float] = field(default_factory=list)  # tap queued → callback answered
+    receipt: list[float] = field(default_factory=list)  # tap queued → receipt
+
+
+async def one_resident(user: FakeUser, probe: Probe, out: Latencies) -> None:
+    sent = time.monotonic()
+    user.send(CASE)
+    await user.next_message(timeout=120)
+    question = probe.first_to(user.id, after=sent)
+    assert question is not None
+    out.question.append(question - sent)
+    tapped = time.monotonic()
+    tap = user.tap(CONFIRM)["id"]
+    await until(lambda: probe.first_to(user.id, RECEIPT, after=tapped) is not None, 600, "rcpt")
+    out.tap.append(probe.answered[tap] - tapped)
+    out.receipt.append((probe.first_to(user.id, RECEIPT, after=tapped) or 0.0) - tapped)
+
+
+async def latency(
+    fake: FakeTelegram, probe: Probe, per_second: float, seconds: float
+) -> dict[str, float]:
+    """A new resident every 1/per_second s sends a case and taps confirm as soon as the
+    question arrives: offered load 2 × per_second updates/s."""
+    await until(lambda: fake.calls_to("getUpdates"), 30, "the bot polls")
+    out = Latencies()
+    tasks = []
+    started = time.monotonic()
+    for i in range(round(per_second * seconds)):
+        await asyncio.sleep(max(0.0, started + i / per_second - time.monotonic()))
+        user = fake.add_user(f"Cư dân {i}")
+        tasks.append(asyncio.create_task(one_resident(user, probe, out)))
+    await asyncio.gather(*tasks)
+    result = {"offered updates/s": 2 * per_second, "cases": len(tasks)}
+    for name in ("question", "tap", "receipt"):
+        values = getattr(out, name)
+        result[f"{name} p50 ms"] = percentile(values, 0.5) * 1000
+        result[f"{name} p99 ms"] = percentile(values, 0.99) * 1000
+    return result
