@@ -12,7 +12,7 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.update_transaction import UNSET, PendingState, current_session, work
+from bot.update_transaction import UNSET, PendingState, UpdateWork, current_session, work
 from models import ConversationState
 from models.base import utcnow
 
@@ -29,24 +29,34 @@ class DatabaseStorage(BaseStorage):
         """Through the update's session when there is one: a handler holding a connection
         must never wait for a second one (the pool would run dry under load)."""
         session = current_session()
-        if session is not None:
+        if session is not None and self._buffered(key):
             with session.no_autoflush:
                 return await self._row(session, key)
         async with self.sessions() as own:
             return await self._row(own, key)
 
+    @staticmethod
+    def _work() -> UpdateWork | None:
+        session = current_session()
+        return work(session) if session is not None else None
+
+    def _buffered(self, key: StorageKey) -> bool:
+        """State of the update's own chat rides on its commit; any other chat's is not."""
+        pending = self._work()
+        return pending is not None and key.chat_id == pending.chat_id
+
     def _pending(self, key: StorageKey) -> PendingState | None:
         """The change this update made to `key` and has not committed yet, if any."""
-        session = current_session()
-        pending = work(session) if session is not None else None
-        return pending.states.get(self.key_builder.build(key)) if pending else None
+        pending = self._work()
+        if pending is None or not self._buffered(key):
+            return None
+        return pending.states.get(self.key_builder.build(key))
 
     async def _save(
         self, key: StorageKey, *, state: str | None = None, data: dict[str, Any] | None = None
     ) -> None:
-        session = current_session()
-        pending = work(session) if session is not None else None
-        if pending is not None:
+        pending = self._work()
+        if pending is not None and self._buffered(key):
             change = pending.states.setdefault(self.key_builder.build(key), PendingState())
             if data is None:
                 change.state = state

@@ -9,6 +9,7 @@ from aiogram.types import TelegramObject, Update, User
 
 from bot import update_transaction
 from bot.context import AppContext
+from bot.inbox import chat_of
 from bot.outbox import Outbox
 from services import residents
 
@@ -30,13 +31,14 @@ class DbSessionMiddleware(BaseMiddleware):
     ) -> Any:
         async with self.ctx.sessions() as session:
             data["session"] = session
-            token = update_transaction.bind(session)
+            chat = chat_of(event) if isinstance(event, Update) else None
+            token = update_transaction.bind(session, chat)
             try:
                 result = await handler(event, data)
                 await session.commit()
                 return result
             except BaseException:
-                await session.rollback()
+                await update_transaction.rollback(session)
                 raise
             finally:
                 update_transaction.unbind(token)

@@ -4,9 +4,12 @@ the mark that it is done in the inbox.
 Handlers and services commit the session of the update (DbSessionMiddleware) themselves,
 sometimes more than once. Two things ride along with those commits, written just before
 each one (SQLAlchemy's `before_commit`):
-- the conversation (FSM) state the handler set, buffered in memory until then, so the
-  state and the case it describes never disagree after a crash, and the write lock is
-  taken only when the session commits, never while a handler talks to Telegram;
+- the conversation (FSM) state the handler set for the update's own chat, buffered in
+  memory until then, so the state and the case it describes never disagree after a crash,
+  and the write lock is taken only when the session commits, never while a handler talks to
+  Telegram. The chat's next update waits for this one, so it sees the state. State set for
+  another chat (an officer asked in private after a tap in the group) is written at once:
+  their answer may arrive before this update's commit;
 - once the handler runs, the inbox row of the update is marked done, so a crash before the
   first commit of the handler's effects processes the update again and a crash after it
   does not process it twice.
@@ -37,6 +40,7 @@ class PendingState:
 class UpdateWork:
     """What rides on the next commit of the update's session."""
 
+    chat_id: int | None = None  # the update's own chat: only its state is buffered
     update_id: int | None = None  # set when the handler starts; cleared once marked
     states: dict[str, PendingState] = field(default_factory=dict)
 
@@ -50,9 +54,9 @@ def current_session() -> AsyncSession | None:
     return _current.get()
 
 
-def bind(session: AsyncSession) -> Any:
+def bind(session: AsyncSession, chat_id: int | None) -> Any:
     """Make `session` the update's session for this task; returns the token to `unbind`."""
-    session.sync_session.info[_KEY] = UpdateWork()
+    session.sync_session.info[_KEY] = UpdateWork(chat_id=chat_id)
     return _current.set(session)
 
 
@@ -88,6 +92,13 @@ def _ride_along(session: Session) -> None:
             .values(done_at=utcnow(), payload=null(), lease_until=None)
         )
         pending.update_id = None
+
+
+async def rollback(session: AsyncSession) -> None:
+    """Undo the update's work, its buffered state included (a rollback with no transaction
+    begun fires no event)."""
+    _forget(session.sync_session)
+    await session.rollback()
 
 
 @event.listens_for(Session, "after_rollback")
