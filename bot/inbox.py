@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram.types import Update
-from sqlalchemy import delete, insert, null, or_, update
+from sqlalchemy import delete, null, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -42,11 +42,9 @@ def chat_of(update: Update) -> int | None:
 
 
 def _insert_ignoring_known(dialect: str) -> Any:
-    if dialect == "postgresql":
-        return pg_insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
-    if dialect == "sqlite":
-        return sqlite_insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
-    return insert(InboxUpdate)
+    """INSERT … ON CONFLICT (update_id) DO NOTHING (SQLite and PostgreSQL only)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
 
 
 class Inbox:

@@ -66,14 +66,14 @@ class Poller:
                     "another process is polling with this token, or a webhook is set: %s", exc
                 )
                 await self._sleep(backoff.next_delay)
-                backoff.__next__()
+                next(backoff)
                 continue
             except Exception as exc:  # network, Telegram or database: try again, confirm nothing
                 log.error(
                     "could not fetch or store updates (%s: %s); retrying", type(exc).__name__, exc
                 )
                 await self._sleep(backoff.next_delay)
-                backoff.__next__()
+                next(backoff)
                 continue
             backoff.reset()
             for update in updates:

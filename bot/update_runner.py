@@ -3,7 +3,6 @@
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
@@ -21,12 +20,10 @@ class UpdateRunner:
         inbox: Inbox,
         *,
         concurrency: int = 8,  # below the connection pool: each update holds one
-        **handler_data: Any,
     ) -> None:
         self.bot = bot
         self.dispatcher = dispatcher
         self.inbox = inbox
-        self.handler_data = handler_data
         self._slots = asyncio.Semaphore(concurrency)
         self._last_of_chat: dict[int | None, asyncio.Task[None]] = {}
         self._queued: set[int] = set()
@@ -75,7 +72,7 @@ class UpdateRunner:
             error: str | None = None
             try:
                 update = Update.model_validate(payload, context={"bot": self.bot})
-                await self.dispatcher.feed_update(self.bot, update, **self.handler_data)
+                await self.dispatcher.feed_update(self.bot, update)
             except Exception as exc:  # the error handlers answered what they could
                 log.exception("update %s failed", update_id)
                 error = type(exc).__name__

@@ -25,10 +25,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-async def webhook_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[str]:
-    port = free_port()
-    settings = Settings(
+def webhook_settings(fake: FakeTelegram, database_url: str, port: int) -> Settings:
+    return Settings(
         bot_token=fake.token,  # type: ignore[arg-type]
         database_url=database_url,
         bot_api_url=fake.base_url,
@@ -36,6 +34,12 @@ async def webhook_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[st
         webhook_secret=SECRET,  # type: ignore[arg-type]
         webhook_port=port,
     )
+
+
+@pytest.fixture
+async def webhook_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[str]:
+    port = free_port()
+    settings = webhook_settings(fake, database_url, port)
     local = f"http://127.0.0.1:{port}"
     fake.route_webhook(PUBLIC, local)
     app = BotApp.create(settings)
@@ -116,14 +120,7 @@ async def test_stopping_finishes_the_updates_already_accepted(
     group = fake.add_group("Tổ PAKN")
     await make_commune(db, staff_chat=group.id)
     port = free_port()
-    settings = Settings(
-        bot_token=fake.token,  # type: ignore[arg-type]
-        database_url=database_url,
-        bot_api_url=fake.base_url,
-        webhook_url=f"{PUBLIC}/telegram/hook",
-        webhook_secret=SECRET,  # type: ignore[arg-type]
-        webhook_port=port,
-    )
+    settings = webhook_settings(fake, database_url, port)
     app = BotApp.create(settings)
     task = asyncio.create_task(app.run_webhook(handle_signals=False))
     await fake.wait_until(lambda: fake.state.webhook is not None, timeout=15)
