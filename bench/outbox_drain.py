@@ -19,13 +19,13 @@ from sqlmodel import select
 
 from bot.app import build_context
 from bot.config import Settings
+from bot.emulator import FakeTelegram
 from bot.i18n import build_i18n
 from bot.outbox import Outbox
 from models import DeliveryStatus, Notification, NotificationKind, RecipientKind, Role, Staff
 from services import communes
 from services.db import create_engine_for
 from services.migrations import upgrade_database
-from tests.fake_telegram import FakeTelegram
 
 RATE = 30
 

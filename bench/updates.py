@@ -20,8 +20,8 @@ from bench import updates_ours as ours
 from bench.updates_echo import aiogram_echo, burst, ptb_echo
 from bench.updates_memory import memory
 from bench.updates_probe import Probe, load_average, quiet
+from bot.emulator import FakeTelegram
 from services.migrations import upgrade_database
-from tests.fake_telegram import FakeTelegram
 
 Bot = Callable[[FakeTelegram], AbstractAsyncContextManager[None]]
 

@@ -10,7 +10,7 @@ from aiogram import Dispatcher
 from aiogram.types import Message
 
 from bench.updates_probe import Probe, until
-from tests.fake_telegram import FakeTelegram, FakeUser
+from bot.emulator import FakeTelegram, FakeUser
 
 
 @asynccontextmanager

@@ -11,10 +11,10 @@ from sqlmodel import select
 from bench.report_annual import build
 from bench.updates_ours import CASE, CONFIRM
 from bench.updates_probe import Probe, until
+from bot.emulator import FakeTelegram
 from models import Commune
 from services import communes
 from services.db import create_engine_for, session_factory
-from tests.fake_telegram import FakeTelegram
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -11,9 +11,9 @@ from bench.updates_echo import burst
 from bench.updates_probe import Probe, percentile, until
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram, FakeUser
 from services.db import create_engine_for, session_factory
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 CASE = "Đèn đường thôn Đông hỏng ba hôm nay, buổi tối rất tối"
 CONFIRM = "✅ Có, gửi ngay"

@@ -5,7 +5,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from tests.fake_telegram import FakeTelegram
+from bot.emulator import FakeTelegram
 
 
 class Stamped(list[tuple[str, dict[str, Any]]]):

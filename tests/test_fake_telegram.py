@@ -36,8 +36,8 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.fake_telegram.entities import HtmlParseError, parse_html
+from bot.emulator import FakeTelegram, FakeUser
+from bot.emulator.entities import HtmlParseError, parse_html
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

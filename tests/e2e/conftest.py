@@ -9,10 +9,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram
 from models import Commune, Role
 from services import communes, staff
 from services.db import create_engine_for, session_factory
-from tests.fake_telegram import FakeTelegram
 
 
 @pytest.fixture

@@ -29,9 +29,9 @@ from bot.callbacks import (
     TicketDetails,
     UseTemplate,
 )
+from bot.emulator import FakeChat, FakeTelegram, FakeUser
 from models import RejectReason
 from tests.e2e.isolation_setup import said
-from tests.fake_telegram import FakeChat, FakeTelegram, FakeUser
 
 CARD_ACTIONS = (
     "ack",

@@ -9,9 +9,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.callbacks import CategoryChoice, ExportPick, LogPick, VillageChoice
+from bot.emulator import FakeTelegram, FakeUser
 from tests.e2e.isolation_probes import Seen, press
 from tests.e2e.isolation_setup import Side, said
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 
 def texts_of(message: dict[str, Any]) -> list[str]:

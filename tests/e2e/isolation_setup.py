@@ -10,11 +10,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeChat, FakeTelegram, FakeUser
 from models import DeliveryStatus, Notification, Role, Ticket
 from scheduler import jobs
 from services.clock import FixedClock
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeChat, FakeTelegram, FakeUser
 
 A_TEXT = "Đèn đường ngõ 5 thôn Yên Phú bị hỏng cả tuần nay"
 B_TEXTS = (

@@ -8,8 +8,8 @@ from sqlalchemy import select as select_rows
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.emulator import FakeUser
 from models import Staff, Ticket
-from tests.fake_telegram import FakeUser
 
 
 async def ids_of(db: AsyncSession, model: Any, commune_id: int) -> list[int]:

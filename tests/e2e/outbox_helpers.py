@@ -12,10 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram, FakeUser
 from bot.outbox import RetryPolicy
 from models import Commune, DeliveryStatus, Notification, NotificationKind, RecipientKind, Role
 from services import staff
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 
 async def staff_members(

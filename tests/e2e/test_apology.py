@@ -9,10 +9,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.callbacks import ApologyAction
+from bot.emulator import FakeTelegram
 from models import ApologyLetter, AuditEntry, LetterStatus, Role, TicketEvent
 from services import apology
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeTelegram
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

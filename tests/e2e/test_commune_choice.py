@@ -8,11 +8,11 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram
 from models import Resident
 from services import communes
 from services.provinces import add_province
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 
 def buttons(message: dict[str, Any]) -> list[str]:

@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.emulator import FakeTelegram
+from bot.emulator.actors import FakeUser
 from models import InboxUpdate, Resident, Ticket
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
-from tests.fake_telegram.actors import FakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
 RESIDENTS = int(os.environ.get("PAKN_CRASH_RESIDENTS", "200"))

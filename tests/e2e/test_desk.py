@@ -5,9 +5,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeChat, FakeTelegram, FakeUser
 from models import AuditEntry, Rating, Role, Ticket, TicketEvent, TicketStatus
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeChat, FakeTelegram, FakeUser
 
 
 async def _file(resident: FakeUser, text: str) -> tuple[str, dict]:

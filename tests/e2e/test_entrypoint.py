@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.emulator import FakeTelegram
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,9 +8,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram
 from models import AuditEntry, Role
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeTelegram
 
 
 async def test_a_leader_exports_this_month_and_an_officer_cannot(

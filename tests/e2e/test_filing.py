@@ -7,9 +7,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram
 from models import Attachment, AttachmentKind, Category, Kind, Ticket, TicketEvent
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 STREET = "Đường liên thôn đoạn qua Thôn Yên Phú bị sạt lở sau mưa lớn, rất nguy hiểm"

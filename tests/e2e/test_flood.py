@@ -10,10 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram
 from models import ConversationState, Role, Ticket
 from services.clock import FixedClock
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeTelegram
 
 LIMIT = 3
 SLOW_DOWN = "Bạn gửi nhanh quá nên tin nhắn vừa rồi chưa được nhận"

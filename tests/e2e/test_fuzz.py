@@ -28,6 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import callbacks
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram, FakeUser
 from models import (
     EventKind,
     Notification,
@@ -40,7 +41,6 @@ from models import (
 from services.clock import FixedClock
 from tests.e2e.conftest import StaffSpec, make_commune
 from tests.e2e.fuzz_strategies import UpdateSpec, updates
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 T = TypeVar("T")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))

@@ -11,11 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram
 from bot.inbox import Inbox
 from models import InboxUpdate, Notification, NotificationKind, Ticket
 from services.db import create_engine_for, session_factory
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.callbacks import AssignTo
+from bot.emulator import FakeTelegram
 from models import (
     ApologyLetter,
     AuditEntry,
@@ -48,7 +49,6 @@ from tests.e2e.isolation_setup import (
     two_communes,
 )
 from tests.e2e.isolation_state import ids_of, snapshot, staff_id
-from tests.fake_telegram import FakeTelegram
 
 
 async def test_commune_a_sees_and_changes_nothing_of_commune_b(

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram, FakeUser
 from models import (
     AuditEntry,
     Channel,
@@ -24,7 +25,6 @@ from services.calendar import WorkingCalendar
 from services.deadlines import DeadlinePolicy
 from services.periods import Period
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WORDS = "Cống thoát nước thôn 2 bị tắc, nước tràn ra đường"

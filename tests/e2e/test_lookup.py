@@ -4,9 +4,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram, FakeUser
 from models import AuditEntry
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 
 async def _file(user: FakeUser, text: str) -> str:

@@ -4,10 +4,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram
 from models import Attachment, AttachmentKind, Resident, Ticket
 from services import communes
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 
 async def test_several_communes_deep_link_or_choice(

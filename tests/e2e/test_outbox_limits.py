@@ -7,6 +7,7 @@ import time
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.emulator import FakeTelegram
 from bot.outbox import RetryPolicy
 from models import DeliveryStatus, Notification, NotificationKind, RecipientKind, Role
 from tests.e2e.conftest import make_commune
@@ -17,7 +18,6 @@ from tests.e2e.outbox_helpers import (
     staff_members,
     statuses,
 )
-from tests.fake_telegram import FakeTelegram
 
 FAST_RETRY = RetryPolicy(max_attempts=12, first_backoff=0.05)
 

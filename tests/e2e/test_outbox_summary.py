@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.emulator import FakeTelegram
 from models import Channel, DeliveryStatus, Kind, Notification, NotificationKind, RecipientKind
 from services import residents, tickets
 from services.calendar import WorkingCalendar
@@ -14,7 +15,6 @@ from services.deadlines import DeadlinePolicy
 from services.lifecycle import notify
 from tests.e2e.conftest import make_commune
 from tests.e2e.outbox_helpers import running_bot, statuses
-from tests.fake_telegram import FakeTelegram
 
 POLICY = DeadlinePolicy(WorkingCalendar(), ZoneInfo("Asia/Ho_Chi_Minh"))
 

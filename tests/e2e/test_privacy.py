@@ -6,10 +6,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeChat, FakeTelegram, FakeUser
 from models import AuditEntry, Resident, Role
 from scheduler import jobs
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeChat, FakeTelegram, FakeUser
 
 
 async def _file(resident: FakeUser, text: str) -> str:

@@ -15,9 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram
 from models import ConversationState, Ticket
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 UNDER_CI = os.environ.get("CI") == "true"

@@ -13,12 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.callbacks import ReportAction
+from bot.emulator import FakeTelegram
 from models import AuditEntry, Commune, ReportStatus, ReportVersion, Role
 from scheduler import report_jobs
 from services import report_settings
 from services.clock import FixedClock
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeTelegram
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # The scheduled moments are in the past (whatever the real date), so what the jobs queue is

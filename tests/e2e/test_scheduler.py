@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram
 from scheduler.runner import SchedulerService, build_scheduler
 from services.clock import FixedClock
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,10 +4,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram
+from bot.emulator.text import utf16_len
 from models import AuditEntry, Commune, EventKind, Role, TicketEvent
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeTelegram
-from tests.fake_telegram.text import utf16_len
 
 
 async def test_cards_wait_for_the_group_and_admin_binds_it(

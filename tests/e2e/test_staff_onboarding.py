@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.callbacks import StaffMember, StaffRemoval, StaffRoleChange
+from bot.emulator import FakeTelegram
 from models import (
     AuditEntry,
     Channel,
@@ -32,7 +33,6 @@ from services.calendar import WorkingCalendar
 from services.deadlines import DeadlinePolicy
 from services.tickets import TicketDraft
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"https://t\.me/homthuso_test_bot\?start=(inv-[A-Za-z0-9_-]+)")

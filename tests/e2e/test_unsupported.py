@@ -7,9 +7,9 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
+from bot.emulator import FakeTelegram, FakeUser
 from models import Attachment, Ticket
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram, FakeUser
 
 CANNOT_ATTACH = "Tôi chưa đính kèm được loại tin nhắn này"
 

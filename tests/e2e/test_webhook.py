@@ -11,9 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.config import Settings
+from bot.emulator import FakeTelegram
 from models import InboxUpdate, Ticket
 from tests.e2e.conftest import make_commune
-from tests.fake_telegram import FakeTelegram
 
 PUBLIC = "https://pakn.example.gov.vn"
 SECRET = "s3cret-Token_for-the-webhook-0123456789"
