@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot (long polling); `python -m bot <command> …` is the CLI."""
+"""`python -m bot` runs the bot (long polling); `python -m bot <command> …` is the CLI;
+`python -m bot --sandbox` is the training sandbox (no token, no Telegram)."""
 
 import argparse
 import asyncio
@@ -58,7 +59,17 @@ def main() -> int:
         action="store_true",
         help="serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET) instead of long polling",
     )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="try the bot in a browser: a local Telegram emulator, a demo commune, no token",
+    )
+    parser.add_argument("--port", type=int, default=8080, help="the sandbox page's port")
     args = parser.parse_args()
+    if args.sandbox:
+        from bot.sandbox.run import run as run_sandbox
+
+        return run_sandbox(args.port)
     return run(args.role, webhook=args.webhook)
 
 

@@ -77,7 +77,8 @@ class Settings(BaseSettings):
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
             raise ConfigError(
                 "BOT_TOKEN is not set: put BOT_TOKEN=<the token from @BotFather> in .env "
-                "(see README) and run again."
+                "(see README) and run again, or try the bot without Telegram: "
+                "python -m bot --sandbox"
             )
         token = self.bot_token.get_secret_value().strip()
         if not TOKEN_PATTERN.match(token):

@@ -95,6 +95,7 @@ def test_the_bot_without_a_token_says_what_to_do(tmp_path: Path, fresh_url: str)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert "BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+    assert "python -m bot --sandbox" in result.stderr, "the way to try it without a token"
     bad = run(database_url=fresh_url, cwd=tmp_path, env={"BOT_TOKEN": "12345"})
     assert bad.returncode == 2 and "BotFather" in bad.stderr
 
