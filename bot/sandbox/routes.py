@@ -1,7 +1,6 @@
 """The page's HTTP API (the contract the page is written against), beside the Bot API."""
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +61,18 @@ async def polite_errors(request: web.Request, handler: Any) -> web.StreamRespons
         return _refuse(_sandbox(request), error.message, status, **error.values)
 
 
+PLACEHOLDER = (
+    "<!doctype html><meta charset='utf-8'><title>Hòm thư số</title>"
+    "<p>The sandbox runs; its page (bot/sandbox/static/index.html) is not installed. "
+    "The API is at <a href='/sandbox/api/state'>/sandbox/api/state</a>.</p>"
+)
+
+
 async def index(request: web.Request) -> web.StreamResponse:
-    return web.FileResponse(STATIC / "index.html")
+    page = STATIC / "index.html"
+    if not page.is_file():
+        return web.Response(text=PLACEHOLDER, content_type="text/html")
+    return web.FileResponse(page, headers={"Cache-Control": "no-cache"})
 
 
 async def state(request: web.Request) -> web.Response:
@@ -143,21 +152,18 @@ async def residents(request: web.Request) -> web.Response:
 
 
 def ran_labels(sandbox: Sandbox, runs: list[Run]) -> list[str]:
-    """Fixed-time jobs one by one; the frequent ones once per day with how many runs."""
+    """One line per job, in the order they first ran: when (first – last) and how often."""
     assert sandbox.app is not None
     tz, lang = sandbox.app.ctx.tz, sandbox.lang
-    per_day = Counter((run.at.astimezone(tz).date(), run.job_id) for run in runs if run.interval)
-    labels, told = [], set()
+    by_job: dict[str, list[Run]] = {}
     for run in runs:
-        name = texts.say(lang, texts.JOB_NAMES.get(run.job_id, run.job_id))
-        when = label(run.at, tz, lang)
-        if not run.interval:
-            labels.append(f"{when} · {name}")
-            continue
-        key = (run.at.astimezone(tz).date(), run.job_id)
-        if key not in told:
-            told.add(key)
-            labels.append(f"{when.rsplit(' ', 1)[0]} · {name} ×{per_day[key]}")
+        by_job.setdefault(run.job_id, []).append(run)
+    labels = []
+    for job_id, own in by_job.items():
+        name = texts.say(lang, texts.JOB_NAMES.get(job_id, job_id))
+        first, last = label(own[0].at, tz, lang), label(own[-1].at, tz, lang)
+        when = first if len(own) == 1 else f"{first} – {last}"
+        labels.append(f"{when} · {name}" + (f" ×{len(own)}" if len(own) > 1 else ""))
     return labels
 
 
@@ -206,7 +212,8 @@ def add_routes(app: web.Application, sandbox: Sandbox) -> None:
     app[SANDBOX] = sandbox
     app.middlewares.append(polite_errors)
     app.router.add_get("/", index)
-    app.router.add_static("/static/", STATIC)
+    if STATIC.is_dir():
+        app.router.add_static("/static/", STATIC)
     app.router.add_get(f"{API}/state", state)
     app.router.add_get(f"{API}/events", events)
     app.router.add_get(API + "/chats/{chat_id}", chat)

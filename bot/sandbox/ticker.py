@@ -1,6 +1,8 @@
 """The scheduler on sandbox time: the same jobs and triggers as scheduler/runner.py, run for
-the moments their triggers fire between two sandbox times, in order, each with a clock set
-to its fire time. APScheduler's own real-time loop never starts in the sandbox.
+the moments their triggers fire between two sandbox times, in order. Time moves to each fire
+time in turn, the job runs, and the outbox delivers what it queued before time moves on, so
+each digest, reminder and draft arrives dated and worded for its own moment. APScheduler's
+own real-time loop never starts in the sandbox.
 
 Interval jobs (every 1 to 30 minutes) run at most once per hour of sandbox time: every job
 is a function of "now" that records what it sent, so the first run of each hour does what
@@ -9,7 +11,7 @@ the others would, and a week passes in seconds rather than minutes."""
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 
 from apscheduler.job import Job
@@ -19,8 +21,11 @@ from bot.context import AppContext
 from scheduler.runner import build_scheduler
 from services.clock import FixedClock
 
+from .clock import SandboxClock
+
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60.0  # while nobody moves the clock, jobs still run as sandbox time passes
+DELIVERY_SECONDS = 30.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,10 +65,11 @@ def plan(ctx: AppContext, start: datetime, end: datetime) -> list[tuple[Run, Job
 class SandboxScheduler:
     """Runs what fell due since the last run; one run at a time."""
 
-    def __init__(self, ctx: AppContext, after_job: Callable[[], None], started: datetime) -> None:
-        self.ctx = ctx
-        self.after_job = after_job
-        self.done_until = started
+    def __init__(
+        self, ctx: AppContext, clock: SandboxClock, deliver: Callable[[], Awaitable[object]]
+    ) -> None:
+        self.ctx, self.clock, self.deliver = ctx, clock, deliver
+        self.done_until = clock.now()
         self._lock = asyncio.Lock()
         self._stopped = asyncio.Event()
 
@@ -71,14 +77,16 @@ class SandboxScheduler:
         async with self._lock:
             start, ran = self.done_until, []
             for run, job in plan(self.ctx, start, end):
+                self.clock.move_to(run.at)
                 at_fire_time = dataclasses.replace(self.ctx, clock=FixedClock(run.at))
                 try:
                     await job.func(at_fire_time)
+                    await asyncio.wait_for(self.deliver(), DELIVERY_SECONDS)
                 except Exception:
                     log.exception("sandbox: scheduled job %s failed at %s", run.job_id, run.at)
                 self.done_until = run.at
                 ran.append(run)
-                self.after_job()
+            self.clock.move_to(end)
             self.done_until = max(self.done_until, end)
             return ran
 

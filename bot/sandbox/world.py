@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram, FakeUser
+from bot.rate_limit import RateLimiter
 from models import Commune
 
 from . import demo
@@ -82,7 +83,10 @@ class Sandbox:
         async with app.ctx.sessions() as session:
             self.commune, self.phones = await demo.seed(session, self.fake, self.lang)
         self.chatlog.refresh(self.chat_ids)
-        self.ticker = SandboxScheduler(app.ctx, app.outbox.wake, self.clock.now())
+        # Telegram's sending limits counted in sandbox time: a jump of a week is not held
+        # back by messages "sent" a sandbox week ago.
+        app.outbox.limiter = RateLimiter(clock=self.clock.timestamp)
+        self.ticker = SandboxScheduler(app.ctx, self.clock, app.outbox.deliver_due)
         self._tasks = [
             asyncio.create_task(app.run_polling(handle_signals=False), name="sandbox-bot"),
             asyncio.create_task(self.ticker.run_forever(), name="sandbox-scheduler"),
@@ -155,8 +159,6 @@ class Sandbox:
         ctx = self.app.ctx
         async with ctx.sessions() as session:
             calendar = await ctx.policy.calendar_for(session, self.commune.id)
-        self.clock.move_to(target(self.clock.now(), step, calendar, ctx.tz))
+        ran = await self.ticker.run_until(target(self.clock.now(), step, calendar, ctx.tz))
         self.events.publish("clock", self.clock_json())
-        ran = await self.ticker.run_until(self.clock.now())
-        self.app.outbox.wake()
         return ran
