@@ -40,15 +40,27 @@ def check_text(text: Any, limit: int = MAX_TEXT, too_long: str = texts.TOO_LONG)
     return text
 
 
-def send(user: FakeUser, phone: Phone, body: dict[str, Any]) -> None:
-    """{"text"} (commands too), {"location": {…}}, or {"contact": true}."""
+def _replied(phone: Phone, chat: ChatState, message_id: Any) -> dict[str, Any] | None:
+    """Telegram's "Reply": the message answered, which must still be there."""
+    if message_id is None:
+        return None
+    stored = chat.live(message_id) if isinstance(message_id, int) else None
+    if stored is None:
+        raise PageError(texts.NO_SUCH_MESSAGE)
+    return {"chat": {"id": phone.chat_id}, "message_id": stored.message_id}
+
+
+def send(user: FakeUser, phone: Phone, chat: ChatState, body: dict[str, Any]) -> None:
+    """{"text", "reply_to_message_id"?} (commands too), {"location": {…}}, {"contact": true}."""
     if "location" in body:
         latitude, longitude = _coordinates(body["location"])
         user.send_location(latitude, longitude, chat=phone.chat_id)
     elif body.get("contact") is True:
         user.send_contact(phone.phone, own=True, chat=phone.chat_id)
     elif "text" in body:
-        user.send(check_text(body["text"]), chat=phone.chat_id)
+        text = check_text(body["text"])
+        replied = _replied(phone, chat, body.get("reply_to_message_id"))
+        user.send(text, chat=phone.chat_id, reply_to=replied)
     else:
         raise PageError(texts.BAD_REQUEST)
 

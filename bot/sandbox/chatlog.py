@@ -2,8 +2,10 @@
 whenever a message appears, is edited or deleted (the page asks for what came after)."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.emulator.content import content_kind
 from bot.emulator.state import ChatState, State, StoredMessage
@@ -48,7 +50,17 @@ def reply_keyboard(chat: ChatState) -> list[list[dict[str, Any]]] | None:
     return shown
 
 
-def message_json(stored: StoredMessage, seq: int, me: int) -> dict[str, Any]:
+def _reply_to(data: dict[str, Any]) -> dict[str, Any] | None:
+    replied = data.get("reply_to_message")
+    if not replied:
+        return None
+    return {
+        "message_id": replied["message_id"],
+        "text": replied.get("text") or replied.get("caption") or "",
+    }
+
+
+def message_json(stored: StoredMessage, seq: int, me: int, tz: ZoneInfo) -> dict[str, Any]:
     data = stored.data
     text = data.get("text") or data.get("caption") or ""
     entities = data.get("entities") or data.get("caption_entities")
@@ -77,6 +89,8 @@ def message_json(stored: StoredMessage, seq: int, me: int) -> dict[str, Any]:
             else None
         ),
         "inline_keyboard": _inline(data.get("reply_markup")),
+        "time": f"{datetime.fromtimestamp(data['date'], tz):%H:%M}",
+        "reply_to": _reply_to(data),
         "edited": "edit_date" in data,
         "deleted": stored.deleted,
     }
@@ -89,8 +103,8 @@ def _fingerprint(stored: StoredMessage) -> str:
 class ChatLog:
     """Remembers each tracked message's last seen form; a change takes the next number."""
 
-    def __init__(self, state: State) -> None:
-        self.state = state
+    def __init__(self, state: State, changed: Callable[[int], None], tz: ZoneInfo) -> None:
+        self.state, self.changed, self.tz = state, changed, tz
         self.seq = 0
         self._prints: dict[tuple[int, int], str] = {}
         self._seqs: dict[tuple[int, int], int] = {}
@@ -113,6 +127,8 @@ class ChatLog:
             if self._keyboards.get(chat_id) != keyboard:
                 self._keyboards[chat_id] = keyboard
                 changed.add(chat_id)
+        for chat_id in sorted(changed):  # whoever refreshed, the pages hear of it
+            self.changed(chat_id)
         return changed
 
     def messages(self, chat_id: int, after: int, me: int) -> list[dict[str, Any]]:
@@ -121,5 +137,5 @@ class ChatLog:
         for message_id, stored in chat.messages.items():
             seq = self._seqs.get((chat_id, message_id), 0)
             if seq > after and content_kind(stored.data) != "service":
-                found.append(message_json(stored, seq, me))
+                found.append(message_json(stored, seq, me, self.tz))
         return sorted(found, key=lambda m: m["seq"])

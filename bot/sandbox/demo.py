@@ -16,6 +16,12 @@ VILLAGES = ("Thôn Yên Phú", "Thôn Yên Mỹ", "Thôn Đồng Sơn", "Thôn K
 ADDRESS = "Thôn Yên Phú, xã Thống Nhất, tỉnh Quảng Ninh"
 RECEPTION = "Thứ Năm hằng tuần, 7:30–11:00"
 PLACE = (21.0464, 107.1536)  # a point in the demo commune, for "send my location"
+PLACES = [  # presets for the page's location picker (approximate points in the commune)
+    {"name": "UBND xã Thống Nhất", "latitude": 21.0464, "longitude": 107.1536},
+    {"name": "Nhà văn hóa Thôn Yên Phú", "latitude": 21.0512, "longitude": 107.1489},
+    {"name": "Trường Tiểu học Thống Nhất", "latitude": 21.0431, "longitude": 107.1602},
+    {"name": "Đường liên thôn Yên Mỹ – Đồng Sơn", "latitude": 21.0387, "longitude": 107.1451},
+]
 GROUP_TITLE = "Tổ xử lý PAKN xã Thống Nhất"
 
 

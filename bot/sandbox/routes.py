@@ -10,7 +10,7 @@ from . import actions, texts
 from .actions import PageError
 from .chatlog import reply_keyboard
 from .clock import ADVANCES, label
-from .demo import Phone
+from .demo import PLACES, Phone
 from .ticker import Run
 from .world import Sandbox
 
@@ -82,7 +82,7 @@ async def state(request: web.Request) -> web.Response:
         {
             "lang": sandbox.lang,
             "clock": sandbox.clock_json(),
-            "commune": {"name": sandbox.commune.name},
+            "commune": {"name": sandbox.commune.name, "places": PLACES},
             "chats": [phone.as_json() for phone in sandbox.phones],
         }
     )
@@ -129,7 +129,8 @@ async def send(request: web.Request) -> web.Response:
         data, caption = await _photo(request)
         actions.send_photo(user, phone, data, caption)
     else:
-        actions.send(user, phone, await _body(request))
+        chat_state = sandbox.fake.state.chats[phone.chat_id]
+        actions.send(user, phone, chat_state, await _body(request))
     return _json({"ok": True})
 
 
@@ -147,7 +148,6 @@ async def residents(request: web.Request) -> web.Response:
         raise PageError(
             texts.RESIDENT_LIMIT, count=sum(p.kind == "resident" for p in sandbox.phones)
         )
-    sandbox.events.publish("chat", {"chat_id": phone.chat_id})
     return _json({"chat": phone.as_json()})
 
 

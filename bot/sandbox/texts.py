@@ -35,6 +35,7 @@ TOO_BIG = _("This picture is larger than 10 MB: please choose a smaller one.")
 EMPTY_FILE = _("This file is empty: please choose a picture.")
 BAD_REQUEST = _("The sandbox did not understand this request.")
 NO_SUCH_CHAT = _("There is no such chat in the sandbox.")
+NO_SUCH_MESSAGE = _("The message you are replying to is no longer there.")
 NO_SUCH_BUTTON = _("This button is no longer there: the message has changed.")
 BAD_LOCATION = _(
     "A location needs a latitude between -90 and 90 and a longitude between -180 and 180."

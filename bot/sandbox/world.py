@@ -6,6 +6,7 @@ import contextlib
 import logging
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 # Not a Telegram token: the sandbox's bot talks only to its own emulator.
 SANDBOX_TOKEN = "100000001:SANDBOX-fake-token-never-sent-to-Telegram"
 BOT_USERNAME = "homthuso_sandbox_bot"
+TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def sandbox_settings(database_url: str, api_url: str) -> Settings:
@@ -35,7 +37,7 @@ def sandbox_settings(database_url: str, api_url: str) -> Settings:
         bot_token=SANDBOX_TOKEN,
         database_url=database_url,
         bot_api_url=api_url,
-        timezone="Asia/Ho_Chi_Minh",
+        timezone=TIMEZONE,
         redis_url=None,
         smtp_host=None,
         webhook_url=None,
@@ -52,8 +54,8 @@ class Sandbox:
         self.fake = FakeTelegram(
             SANDBOX_TOKEN, bot_username=BOT_USERNAME, clock=self.clock.timestamp
         )
-        self.chatlog = ChatLog(self.fake.state)
         self.events = EventHub()
+        self.chatlog = ChatLog(self.fake.state, self._chat_changed, ZoneInfo(TIMEZONE))
         self.lang = "vi"
         self.phones: list[demo.Phone] = []
         self.address = ""
@@ -69,6 +71,7 @@ class Sandbox:
 
         from .routes import add_routes
 
+        upgrade_database(self.database_url)  # a second or so, before anything else runs
         web_app = self.fake.server.application()
         add_routes(web_app, self)
         self._runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=1.0)
@@ -77,7 +80,6 @@ class Sandbox:
         bound_host, bound_port = self._runner.addresses[0][:2]
         self.fake.server.base_url = f"http://{bound_host}:{bound_port}"
         self.address = f"http://{bound_host}:{bound_port}/"
-        await asyncio.to_thread(upgrade_database, self.database_url)
         app = BotApp.create(sandbox_settings(self.database_url, self.fake.base_url), self.clock)
         self.app = app
         async with app.ctx.sessions() as session:
@@ -115,8 +117,10 @@ class Sandbox:
         while True:
             await self.fake.state.changed(30)
             await asyncio.sleep(0.05)
-            for chat_id in sorted(self.chatlog.refresh(self.chat_ids)):
-                self.events.publish("chat", {"chat_id": chat_id})
+            self.chatlog.refresh(self.chat_ids)
+
+    def _chat_changed(self, chat_id: int) -> None:
+        self.events.publish("chat", {"chat_id": chat_id})
 
     # the page's view ---------------------------------------------------------------------
     @property

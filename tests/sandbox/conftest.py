@@ -23,5 +23,5 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
 
 @pytest.fixture
 async def page(sandbox: Sandbox) -> AsyncIterator[Page]:
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90)) as http:
         yield Page(http, sandbox.address)

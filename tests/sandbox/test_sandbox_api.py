@@ -158,3 +158,44 @@ async def test_reports_from_the_sandbox_data(page: Page) -> None:
     assert zipfile.is_zipfile(io.BytesIO(body))
     async with page.http.get(root + "/") as response:
         assert response.status == 200 and "<html" in (await response.text()).lower()
+
+
+async def test_the_page_hears_of_changes_as_server_sent_events(page: Page) -> None:
+    hoa = (await page.chat_of("resident"))["id"]
+    async with page.http.get(f"{page.base}/events") as stream:
+        assert stream.status == 200 and stream.content_type == "text/event-stream"
+        assert (await stream.content.readline()).startswith(b":")  # connected
+        await page.send(hoa, text="/start")
+        while not (line := (await stream.content.readline()).decode()).startswith("data:"):
+            pass
+        assert line.strip() == f'data: {{"chat_id": {hoa}}}'
+        await page.expect(hoa, "Xã Thống Nhất")
+        await page.post("/clock", {"advance": "day"})
+        while not (line := (await stream.content.readline()).decode()).startswith("event: clock"):
+            pass
+        assert '"label"' in (await stream.content.readline()).decode()
+
+
+async def test_an_officer_answers_by_replying_to_the_case(page: Page) -> None:
+    hoa = (await page.chat_of("resident"))["id"]
+    group = (await page.chat_of("group"))["id"]
+    state = await page.state()
+    lan = next(c["id"] for c in state["chats"] if c["title"].startswith("Trần Thị Lan"))
+    assert state["commune"]["places"][0]["latitude"]
+    await page.send(hoa, text="Đèn đường ngõ 5 Thôn Yên Phú bị hỏng")
+    await page.tap(hoa, "✅ Có, gửi ngay")
+    await page.expect(hoa, "Mã hồ sơ")
+    await page.expect(group, "Đèn đường ngõ 5")
+    await page.tap(group, "🙋 Nhận xử lý")
+    copy = await page.expect(lan, "Đèn đường ngõ 5")
+    status, answer = await page.post(
+        f"/chats/{lan}/send", {"text": "Chiều mai thay bóng.", "reply_to_message_id": 999}
+    )
+    assert status == 400 and answer["ok"] is False
+    await page.send(lan, text="Chiều mai thay bóng.", reply_to_message_id=copy["message_id"])
+    await page.expect(lan, "Gửi nội dung này")
+    mine = await page.until(lan, lambda m: m["from"] == "me")
+    assert mine["reply_to"]["message_id"] == copy["message_id"] and mine["time"].count(":") == 1
+    await page.tap(lan, "📤 Gửi cho người dân")
+    answered = await page.expect(hoa, "Chiều mai thay bóng")
+    assert "— UBND Xã Thống Nhất" in answered["text"]
