@@ -31,6 +31,7 @@ from bot.metrics import (
 from bot.middlewares import DbSessionMiddleware, InboxMarkMiddleware, ResidentMiddleware
 from bot.outbox import Outbox
 from bot.polling import Poller
+from bot.response_models import KeepResponseModels
 from bot.update_runner import UpdateRunner
 from bot.webhook import build_webhook_app, webhook_path
 from handlers import build_root_router
@@ -61,6 +62,7 @@ def build_bot(settings: Settings) -> Bot:
         if settings.bot_api_url
         else AiohttpSession()
     )
+    session.middleware(KeepResponseModels())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 
@@ -75,11 +77,13 @@ def build_dispatcher(
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=isolation or default_isolation,
+        disable_fsm=True,  # registered below, inside the update's session
         ctx=ctx,
     )
     if metrics is not None:  # outside the session: failures at commit are counted too
         dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(DbSessionMiddleware(ctx, outbox))
+    dispatcher.update.outer_middleware(dispatcher.fsm)  # reads state through that session
     dispatcher.update.outer_middleware(ResidentMiddleware())
     dispatcher.update.outer_middleware(InboxMarkMiddleware())
     ResidentLocaleMiddleware(i18n).setup(dispatcher)

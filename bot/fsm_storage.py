@@ -25,15 +25,21 @@ class DatabaseStorage(BaseStorage):
     async def _row(self, session: AsyncSession, key: StorageKey) -> ConversationState | None:
         return await session.get(ConversationState, self.key_builder.build(key))
 
-    async def _read(self, key: StorageKey) -> ConversationState | None:
+    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         """Through the update's session when there is one: a handler holding a connection
-        must never wait for a second one (the pool would run dry under load)."""
+        must never wait for a second one (the pool would run dry under load). The own
+        chat's state is read once per update."""
         session = current_session()
-        if session is not None and self._buffered(key):
-            with session.no_autoflush:
-                return await self._row(session, key)
+        pending = self._work()
+        if session is not None and pending is not None and self._buffered(key):
+            built = self.key_builder.build(key)
+            if built not in pending.stored:
+                with session.no_autoflush:
+                    pending.stored[built] = _values(await self._row(session, key))
+            state, data = pending.stored[built]
+            return state, dict(data)
         async with self.sessions() as own:
-            return await self._row(own, key)
+            return _values(await self._row(own, key))
 
     @staticmethod
     def _work() -> UpdateWork | None:
@@ -87,8 +93,8 @@ class DatabaseStorage(BaseStorage):
         change = self._pending(key)
         if change is not None and change.state is not UNSET:
             return change.state
-        row = await self._read(key)
-        return row.state if row else None
+        state, _ = await self._read(key)
+        return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._save(key, data=dict(data))
@@ -97,8 +103,12 @@ class DatabaseStorage(BaseStorage):
         change = self._pending(key)
         if change is not None and change.data is not UNSET:
             return dict(change.data)
-        row = await self._read(key)
-        return dict(row.data) if row and row.data else {}
+        _, data = await self._read(key)
+        return data
 
     async def close(self) -> None:
         return None
+
+
+def _values(row: ConversationState | None) -> tuple[str | None, dict[str, Any]]:
+    return (row.state, dict(row.data or {})) if row is not None else (None, {})

@@ -41,6 +41,7 @@ class DbSessionMiddleware(BaseMiddleware):
                 await update_transaction.rollback(session)
                 raise
             finally:
+                update_transaction.report_outcome(session)
                 update_transaction.unbind(token)
                 self.outbox.wake()
 

@@ -77,7 +77,7 @@ class Poller:
                 continue
             backoff.reset()
             for update in updates:
-                self.runner.submit(update.update_id, chat_of(update))
+                self.runner.submit(update.update_id, chat_of(update), update=update)
             if updates:
                 offset = updates[-1].update_id + 1
         await self.runner.drain()

@@ -7,6 +7,7 @@ import logging
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
+from bot import update_transaction
 from bot.inbox import LEASE, Inbox
 
 log = logging.getLogger(__name__)
@@ -35,14 +36,22 @@ class UpdateRunner:
     def queued(self) -> frozenset[int]:
         return frozenset(self._queued)
 
-    def submit(self, update_id: int, chat_id: int | None, *, steal: bool = False) -> None:
+    def submit(
+        self,
+        update_id: int,
+        chat_id: int | None,
+        *,
+        steal: bool = False,
+        update: Update | None = None,
+    ) -> None:
         """Process a stored update after the chat's earlier ones. `steal`: take it even if
-        leased (a single poller recovering what its previous run left)."""
+        leased (a single poller recovering what its previous run left). `update`: the update
+        as it arrived, when at hand, so its stored copy need not be parsed again."""
         if update_id in self._queued:
             return
         self._queued.add(update_id)
         previous = self._last_of_chat.get(chat_id) if chat_id is not None else None
-        task = asyncio.create_task(self._run(update_id, previous, steal))
+        task = asyncio.create_task(self._run(update_id, previous, steal, update))
         self._tasks.add(task)
         if chat_id is not None:
             self._last_of_chat[chat_id] = task
@@ -57,7 +66,13 @@ class UpdateRunner:
         if self._renewer is None or self._renewer.done():
             self._renewer = asyncio.create_task(self._renew_leases())
 
-    async def _run(self, update_id: int, previous: asyncio.Task[None] | None, steal: bool) -> None:
+    async def _run(
+        self,
+        update_id: int,
+        previous: asyncio.Task[None] | None,
+        steal: bool,
+        arrived: Update | None,
+    ) -> None:
         if previous is not None:
             await asyncio.wait([previous])
         async with self._slots:
@@ -70,14 +85,17 @@ class UpdateRunner:
                 return  # done already, or another worker has it
             self._in_flight.add(update_id)
             error: str | None = None
+            outcome = update_transaction.watch_outcome()
             try:
-                update = Update.model_validate(payload, context={"bot": self.bot})
+                update = arrived or Update.model_validate(payload, context={"bot": self.bot})
                 await self.dispatcher.feed_update(self.bot, update)
             except Exception as exc:  # the error handlers answered what they could
                 log.exception("update %s failed", update_id)
                 error = type(exc).__name__
             finally:
                 self._in_flight.discard(update_id)
+            if outcome.marked_done:
+                return  # the handler's own commit said so
             try:
                 await self.inbox.finish(update_id, error=error)
             except Exception:

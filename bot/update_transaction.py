@@ -42,10 +42,23 @@ class UpdateWork:
 
     chat_id: int | None = None  # the update's own chat: only its state is buffered
     update_id: int | None = None  # set when the handler starts; cleared once marked
+    marked: bool = False  # a commit marked the update done
     states: dict[str, PendingState] = field(default_factory=dict)
+    # the own chat's state as the database holds it, read once per update: handlers and
+    # filters ask for it several times, and only this update writes it while it runs
+    stored: dict[str, tuple[str | None, dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass
+class UpdateOutcome:
+    """What the update runner learns after the handler: whether it must still mark the
+    update done itself."""
+
+    marked_done: bool = False
 
 
 _current: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+_outcome: ContextVar[UpdateOutcome | None] = ContextVar("update_outcome", default=None)
 _KEY = "pakn_update_work"
 
 
@@ -62,6 +75,20 @@ def bind(session: AsyncSession, chat_id: int | None) -> Any:
 
 def unbind(token: Any) -> None:
     _current.reset(token)
+
+
+def watch_outcome() -> UpdateOutcome:
+    """Called by the update's task before it feeds the update to the dispatcher."""
+    outcome = UpdateOutcome()
+    _outcome.set(outcome)
+    return outcome
+
+
+def report_outcome(session: AsyncSession) -> None:
+    """Called by the session's middleware when the handler is over, committed or not."""
+    outcome, pending = _outcome.get(), work(session)
+    if outcome is not None and pending is not None and pending.marked:
+        outcome.marked_done = True
 
 
 def work(session: AsyncSession) -> UpdateWork | None:
@@ -82,7 +109,7 @@ def _ride_along(session: Session) -> None:
     if not isinstance(pending, UpdateWork):
         return
     for key, change in pending.states.items():
-        _write_state(session, key, change)
+        pending.stored[key] = _write_state(session, key, change)
     pending.states.clear()
     if pending.update_id is not None:
         session.execute(
@@ -92,6 +119,7 @@ def _ride_along(session: Session) -> None:
             .values(done_at=utcnow(), payload=null(), lease_until=None)
         )
         pending.update_id = None
+        pending.marked = True
 
 
 async def rollback(session: AsyncSession) -> None:
@@ -108,7 +136,10 @@ def _forget(session: Session) -> None:
         pending.states.clear()
 
 
-def _write_state(session: Session, key: str, change: PendingState) -> None:
+def _write_state(
+    session: Session, key: str, change: PendingState
+) -> tuple[str | None, dict[str, Any]]:
+    """Returns the state and data the row now holds."""
     row = session.get(ConversationState, key)
     if row is None:
         row = ConversationState(key=key)
@@ -122,3 +153,4 @@ def _write_state(session: Session, key: str, change: PendingState) -> None:
             session.delete(row)
     else:
         session.add(row)
+    return row.state, dict(row.data or {})

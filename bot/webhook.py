@@ -55,7 +55,7 @@ async def receive(request: web.Request) -> web.Response:
             "update %s could not be stored; Telegram will send it again", update.update_id
         )
         return web.Response(status=503, text="try again")
-    request.app[RUNNER_KEY].submit(update.update_id, chat_of(update))
+    request.app[RUNNER_KEY].submit(update.update_id, chat_of(update), update=update)
     return web.Response(text="")
 
 
