@@ -32,6 +32,9 @@ MAX_LANES = 32
 IDLE_SWEEP_SECONDS = 5.0
 LANE_LINGER_SECONDS = 5.0  # a lane waits this long for its next message to fall due
 STOP_GRACE_SECONDS = 3.0
+# Every committed update wakes the outbox; under load the sweeps are spaced this far apart
+# (a sweep groups all pending messages), while a lone wake-up is answered at once.
+SWEEP_GAP_SECONDS = 0.05
 
 LaneKey = tuple[RecipientKind, int | None, int]  # recipient kind, recipient id, commune
 
@@ -55,8 +58,10 @@ class Outbox(Courier):
         self._wakeup.set()
 
     async def run(self) -> None:
+        loop = asyncio.get_running_loop()
         while not self._stopped.is_set():
             self._wakeup.clear()
+            swept = loop.time()
             try:
                 delay = await self._dispatch()
             except Exception:
@@ -64,6 +69,10 @@ class Outbox(Courier):
                 delay = IDLE_SWEEP_SECONDS
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+            gap = SWEEP_GAP_SECONDS - (loop.time() - swept)
+            if gap > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopped.wait(), timeout=gap)
         await self._end_lanes()
 
     async def deliver_due(self) -> int:

@@ -139,7 +139,7 @@ class Courier:
         now = self.ctx.clock.now()
         sent: list[int] = list(notification.result.get("message_ids", []))
         try:
-            for part in parts[len(sent) :]:
+            for index, part in enumerate(parts[len(sent) :], start=len(sent) + 1):
                 async with self.limiter.slot(chat_id, edit=part.method == "edit_text"):
                     message_id = await send_part(self.bot, chat_id, part, sent[0] if sent else None)
                 sent.append(message_id)
@@ -158,9 +158,13 @@ class Courier:
                         notification_id=notification.id,
                         purpose=notification.kind.value,
                     )
+                if index == len(parts):  # the last part: sent, in the same commit
+                    notification.status = DeliveryStatus.SENT
+                    notification.sent_at = self.ctx.clock.now()
                 await session.commit()
-            notification.status = DeliveryStatus.SENT
-            notification.sent_at = self.ctx.clock.now()
+            if notification.status is DeliveryStatus.PENDING:  # every part was sent before
+                notification.status = DeliveryStatus.SENT
+                notification.sent_at = self.ctx.clock.now()
         except TelegramRetryAfter as exc:
             self.limiter.flooded(chat_id, exc.retry_after)
             notification.next_attempt_at = self.ctx.clock.now() + timedelta(seconds=exc.retry_after)
