@@ -2,7 +2,6 @@
 it, a database of its own, the demo commune, and the scheduler on sandbox time."""
 
 import asyncio
-import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -107,8 +106,12 @@ class Sandbox:
             if task.get_name() == "sandbox-watch":
                 task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await asyncio.wait_for(task, timeout=15)
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # stopping goes on: the page server still closes
+                log.exception("sandbox: %s did not stop cleanly", task.get_name())
         if self._runner is not None:
             await self._runner.cleanup()
 

@@ -22,7 +22,7 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=30) as response:
         result: dict[str, Any] = json.loads(response.read())
         return result
 
