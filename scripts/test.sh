@@ -140,6 +140,19 @@ if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! com
   echo "test.sh: LibreOffice or poppler-utils not available; the PDF tests will be skipped" >&2
 fi
 
+# --- Chromium (the sandbox page's browser tests) --------------------------------------
+# Playwright (a dev extra) drives the system's Chromium, headless; never a downloaded
+# browser (no `playwright install`). The emoji font draws the bot's buttons in screenshots.
+find_chromium() { command -v chromium || command -v chromium-browser; }
+if ! find_chromium >/dev/null; then
+  say "Installing Chromium from the system's packages"
+  apt_install chromium fonts-noto-color-emoji || true
+fi
+if ! find_chromium >/dev/null; then
+  [ "$CI" = true ] && fail "Chromium is missing and could not be installed (CI=true: not skipping)"
+  echo "test.sh: Chromium not available; the browser tests (tests/browser) will be skipped" >&2
+fi
+
 # --- Checks and tests ----------------------------------------------------------------
 say "ruff"
 "$VENV/bin/ruff" check .
