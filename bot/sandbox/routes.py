@@ -9,9 +9,9 @@ from aiohttp import BodyPartReader, web
 from . import actions, texts
 from .actions import PageError
 from .chatlog import reply_keyboard
-from .clock import ADVANCES, label
+from .clock import ADVANCES
 from .demo import PLACES, Phone
-from .ticker import Run
+from .ticker import ran_labels
 from .world import Sandbox
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -151,29 +151,15 @@ async def residents(request: web.Request) -> web.Response:
     return _json({"chat": phone.as_json()})
 
 
-def ran_labels(sandbox: Sandbox, runs: list[Run]) -> list[str]:
-    """One line per job, in the order they first ran: when (first – last) and how often."""
-    assert sandbox.app is not None
-    tz, lang = sandbox.app.ctx.tz, sandbox.lang
-    by_job: dict[str, list[Run]] = {}
-    for run in runs:
-        by_job.setdefault(run.job_id, []).append(run)
-    labels = []
-    for job_id, own in by_job.items():
-        name = texts.say(lang, texts.JOB_NAMES.get(job_id, job_id))
-        first, last = label(own[0].at, tz, lang), label(own[-1].at, tz, lang)
-        when = first if len(own) == 1 else f"{first} – {last}"
-        labels.append(f"{when} · {name}" + (f" ×{len(own)}" if len(own) > 1 else ""))
-    return labels
-
-
 async def clock(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
     step = (await _body(request)).get("advance")
     if step not in ADVANCES:
         raise PageError(texts.BAD_ADVANCE)
     runs = await sandbox.advance(step)
-    return _json({"clock": sandbox.clock_json(), "ran": ran_labels(sandbox, runs)})
+    assert sandbox.app is not None
+    ran = ran_labels(runs, sandbox.app.ctx.tz, sandbox.lang)
+    return _json({"clock": sandbox.clock_json(), "ran": ran})
 
 
 async def lang(request: web.Request) -> web.Response:

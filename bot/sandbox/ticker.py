@@ -13,6 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.job import Job
 from apscheduler.triggers.interval import IntervalTrigger
@@ -21,7 +22,8 @@ from bot.context import AppContext
 from scheduler.runner import build_scheduler
 from services.clock import FixedClock
 
-from .clock import SandboxClock
+from . import texts
+from .clock import SandboxClock, label
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60.0  # while nobody moves the clock, jobs still run as sandbox time passes
@@ -99,3 +101,17 @@ class SandboxScheduler:
 
     def stop(self) -> None:
         self._stopped.set()
+
+
+def ran_labels(runs: list[Run], tz: ZoneInfo, lang: str) -> list[str]:
+    """One line per job, in the order they first ran: when (first – last) and how often."""
+    by_job: dict[str, list[Run]] = {}
+    for run in runs:
+        by_job.setdefault(run.job_id, []).append(run)
+    labels = []
+    for job_id, own in by_job.items():
+        name = texts.say(lang, texts.JOB_NAMES.get(job_id, job_id))
+        first, last = label(own[0].at, tz, lang), label(own[-1].at, tz, lang)
+        when = first if len(own) == 1 else f"{first} – {last}"
+        labels.append(f"{when} · {name}" + (f" ×{len(own)}" if len(own) > 1 else ""))
+    return labels
