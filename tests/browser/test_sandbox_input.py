@@ -46,11 +46,11 @@ def test_bad_input_location_and_english(page_for: Callable[..., SandboxPage]) ->
     expect(picker).to_be_visible()
     picker.get_by_label("Vĩ độ").fill("121.5")
     picker.get_by_label("Kinh độ").fill("107.15")
-    picker.get_by_role("button", name="📍 Gửi vị trí này").click()
+    picker.get_by_role("button", name="Gửi vị trí này").click()
     expect(ui.error(resident)).to_contain_text("Vĩ độ phải từ -90 đến 90")
     picker.get_by_label("Vĩ độ").fill("21.0471")
     expect(ui.error(resident)).to_be_hidden()  # correcting it clears the error
-    picker.get_by_role("button", name="📍 Gửi vị trí này").click()
+    picker.get_by_role("button", name="Gửi vị trí này").click()
     expect(picker).to_be_hidden()
     expect(resident.locator(".msg.mine .location")).to_contain_text("21.04710, 107.15000")
     # …or a place of the demo commune, chosen from the list.
@@ -58,7 +58,7 @@ def test_bad_input_location_and_english(page_for: Callable[..., SandboxPage]) ->
     picker.get_by_label("Địa điểm có sẵn").select_option(label="Nhà văn hóa Thôn Yên Phú")
     expect(picker.get_by_label("Vĩ độ")).to_have_value("21.0512")
     ui.shot("location-picker")
-    picker.get_by_role("button", name="📍 Gửi vị trí này").click()
+    picker.get_by_role("button", name="Gửi vị trí này").click()
     expect(resident.locator(".msg.mine .location").last).to_contain_text("21.05120, 107.14890")
     ui.shot("location-sent")
 

@@ -181,6 +181,7 @@ function showReport(which) {
 // -- language ------------------------------------------------------------------------------
 function applyLang() {
   translatePage();
+  $("lang-switch").lang = lang() === "vi" ? "en" : "vi"; // it is worded in the other language
   $("live-status").textContent = live === null ? "" : t(live ? "live_on" : "live_off");
   for (const phone of phones.values()) {
     phone.relabel();
@@ -219,7 +220,7 @@ async function loadState() {
 
 async function main() {
   setLang("vi");
-  translatePage();
+  applyLang();
   $("add-resident").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     button.setAttribute("aria-busy", "true");

@@ -137,8 +137,23 @@ export function t(key) {
 
 // Elements carrying data-i18n (text), data-i18n-label (aria-label), data-i18n-title,
 // data-i18n-placeholder are refreshed whenever the language changes.
+// "➕ Thêm người dân": the emoji is drawn but not read out ("heavy plus sign").
+const LEADING_EMOJI = /^(\p{Extended_Pictographic}\uFE0F?)\s+(.+)$/su;
+
+function setText(el, text) {
+  const found = LEADING_EMOJI.exec(text);
+  if (!found) {
+    el.textContent = text;
+    return;
+  }
+  const icon = document.createElement("span");
+  icon.setAttribute("aria-hidden", "true");
+  icon.textContent = found[1];
+  el.replaceChildren(icon, ` ${found[2]}`);
+}
+
 export function translatePage(root = document) {
-  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n]")) setText(el, t(el.dataset.i18n));
   for (const el of root.querySelectorAll("[data-i18n-label]"))
     el.setAttribute("aria-label", t(el.dataset.i18nLabel));
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
