@@ -19,6 +19,20 @@ from services.migrations import upgrade_database
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs again only the tests that use the database under test; the
+    others (pure functions, the sandbox on its own SQLite, the page in a browser) do the
+    same on either pass, and ran on the SQLite one."""
+    if not POSTGRES_URL:
+        return
+    uses_database = {"database_url", "migrated_url"}
+    keep = [i for i in items if uses_database & set(getattr(i, "fixturenames", ()))]
+    dropped = [i for i in items if i not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def migrated_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if POSTGRES_URL:
