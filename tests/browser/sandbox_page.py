@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 # The real bot answers through the emulator, its outbox and the page's SSE, on a machine
@@ -97,5 +98,9 @@ class SandboxPage:
     def shot(self, name: str, **options: Any) -> Path:
         self.taken += 1
         path = self.shots / f"{self.taken:02d}-{name}.png"
-        self.page.screenshot(path=str(path), **options)
+        try:
+            self.page.screenshot(path=str(path), **options)
+        except PlaywrightError:  # a fresh headless Chromium once failed its first capture
+            self.page.wait_for_timeout(500)
+            self.page.screenshot(path=str(path), **options)
         return path
