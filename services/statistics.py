@@ -2,15 +2,17 @@
 
 Counts are a few GROUP BY passes over the report's tickets (services/statistics_counts.py,
 on the scope of services/statistics_sql.py); durations in working days come from the counts
-of distinct pairs of local dates (services/statistics_durations.py). No ticket is loaded
-into Python. Percentages are exact fractions here; the reports round them half up to one
+of distinct pairs of local dates (services/statistics_durations.py). The passes run side by
+side on connections that see the same data (services/statistics_readers.py). No ticket is
+loaded into Python. Percentages are exact fractions here; the reports round them half up to one
 decimal."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ from models import CommunePopulation, TicketStatus
 from models.enums import ANSWER_EVENTS
 from services import statistics_counts as counts
 from services import statistics_durations as durations
+from services import statistics_readers as readers
 from services.deadlines import DeadlinePolicy
 from services.statistics_sql import ANSWERED, Scope, as_date
 
@@ -117,21 +120,38 @@ def _sorted(counter: Counter[str]) -> dict[str, int]:
 
 
 async def _durations(
-    session: AsyncSession, policy: DeadlinePolicy, scope: Scope, stats: Statistics
-) -> None:
+    session: AsyncSession, policy: DeadlinePolicy, scope: Scope
+) -> tuple[list[readers.Pass], Callable[[Statistics], None]]:
     """Working days from receipt to the first answer, and to closing, each commune counted
-    with its own calendar."""
-    to_answer: Counter[int] = Counter()
-    to_close: Counter[int] = Counter()
-    for calendar, commune_ids in await durations.by_calendar(session, policy, scope.commune_ids):
-        answer_pairs, close_pairs = await durations.date_pairs(session, scope.of(commune_ids))
-        days = durations.WorkingDays(calendar, [*answer_pairs, *close_pairs])
-        to_answer.update(days.of(answer_pairs))
-        to_close.update(days.of(close_pairs))
-    stats.days_to_first_answer_avg = durations.average(to_answer)
-    stats.days_to_first_answer_median = durations.median(to_answer)
-    stats.days_to_close_avg = durations.average(to_close)
-    stats.days_to_close_median = durations.median(to_close)
+    with its own calendar: a pass for each calendar, and what sums them up."""
+    groups = await durations.by_calendar(session, policy, scope.commune_ids)
+    found: list[tuple[durations.Pairs, durations.Pairs]] = [(Counter(), Counter()) for _ in groups]
+
+    def pass_for(
+        commune_ids: list[int], out: tuple[durations.Pairs, durations.Pairs]
+    ) -> readers.Pass:
+        async def count(reader: AsyncSession) -> None:
+            answer_pairs, close_pairs = await durations.date_pairs(reader, scope.of(commune_ids))
+            out[0].update(answer_pairs)
+            out[1].update(close_pairs)
+
+        return count
+
+    def finish(stats: Statistics) -> None:
+        to_answer: Counter[int] = Counter()
+        to_close: Counter[int] = Counter()
+        for (calendar, _ids), (answer_pairs, close_pairs) in zip(groups, found, strict=True):
+            days = durations.WorkingDays(calendar, [*answer_pairs, *close_pairs])
+            to_answer.update(days.of(answer_pairs))
+            to_close.update(days.of(close_pairs))
+        stats.days_to_first_answer_avg = durations.average(to_answer)
+        stats.days_to_first_answer_median = durations.median(to_answer)
+        stats.days_to_close_avg = durations.average(to_close)
+        stats.days_to_close_median = durations.median(to_close)
+
+    # the calendar shared by the most communes first: its pass is the longest
+    order = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
+    return [pass_for(groups[i][1], found[i]) for i in order], finish
 
 
 async def _population(
@@ -171,7 +191,19 @@ async def compute(
     moment = min(as_of or now, end)
     stats = Statistics(list(commune_ids), period.start, period.end, moment, channels)
     scope = _scope(session, commune_ids, period, tz, moment, channels)
-    received = await counts.received(session, scope)
+    received, handled = counts.Received(), counts.Handled()
+    duration_passes, finish_durations = await _durations(session, policy, scope)
+    await readers.run(
+        session,
+        [  # the costliest first
+            partial(counts.handled, scope=scope, out=handled),
+            *duration_passes[:1],
+            partial(counts.by_day, scope=scope, out=received),
+            partial(counts.by_place, scope=scope, out=received),
+            partial(counts.participants, scope=scope, out=received),
+            *duration_passes[1:],
+        ],
+    )
     stats.received_by_channel = _sorted(received.by_channel)
     stats.received_by_kind = _sorted(received.by_kind)
     stats.received_by_category = _sorted(received.by_category)
@@ -182,7 +214,6 @@ async def compute(
     stats.received_by_month = _sorted(months)
     stats.participants = received.participants
 
-    handled = await counts.handled(session, scope)
     stats.received, stats.carried_over = handled.received, handled.carried_over
     stats.handled = handled.received + handled.carried_over
     stats.answered_by_outcome = {s.value: handled.closed[s.value] for s in ANSWERED}
@@ -202,6 +233,6 @@ async def compute(
     stats.satisfied_share = percent(
         stats.ratings.get("very_satisfied", 0) + stats.ratings.get("satisfied", 0), stats.rated
     )
-    await _durations(session, policy, scope, stats)
+    finish_durations(stats)
     await _population(session, commune_ids, period.end.year, stats)
     return stats

@@ -13,16 +13,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import case
+from sqlalchemy import BigInteger, case, cast
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Ticket
 from services.calendar import WorkingCalendar
 from services.deadlines import DeadlinePolicy
-from services.statistics_sql import Scope, as_date, count_by
+from services.statistics_sql import Packing, Scope, as_date, count_by
 
 Pairs = Counter[tuple[int, int]]  # (day, day) as Scope.local_day numbers → cases
+# (day of receipt; day of the first answer, day of closing + 1 or 0) in one grouping key:
+# SQLite sorts one integer faster than three. Days after 1970 and before 7711 fit.
+DAYS = Packing(closed=21, first=21)
 
 
 async def date_pairs(session: AsyncSession, scope: Scope) -> tuple[Pairs, Pairs]:
@@ -35,15 +38,22 @@ async def date_pairs(session: AsyncSession, scope: Scope) -> tuple[Pairs, Pairs]
     before the moment, and there is none otherwise: the index ix_ticket_report holds all
     this pass reads."""
     first = col(Ticket.first_answered_at)
-    closed = case((scope.closed_by(), scope.local_day(Ticket.closed_at)))
-    keys = [scope.local_day(Ticket.received_at), scope.local_day(first), closed]
+    closed = case((scope.closed_by(), scope.local_day(Ticket.closed_at) + 1), else_=0)
+    # BIGINT: these days times 2**21 and more overflow PostgreSQL's integer
+    received, answered_on = (
+        cast(scope.local_day(c), BigInteger) for c in (Ticket.received_at, first)
+    )
+    days = DAYS.pack(received, first=answered_on, closed=closed)
     answered = [*scope.handled(), first <= scope.moment]  # NULL: never answered
     to_answer: Pairs = Counter()
     to_close: Pairs = Counter()
-    for start, first_day, end, count in await count_by(session, keys, answered):
+    span = 1 << DAYS.fields["first"][0]  # DAYS.unpack, inlined: tens of thousands of rows
+    for packed, count in await count_by(session, [days], answered):
+        start, codes = DAYS.split(packed)
+        first_day, closed_day = divmod(codes, span)
         to_answer[start, first_day] += count
-        if end is not None:
-            to_close[start, end] += count
+        if closed_day:
+            to_close[start, closed_day - 1] += count
     return to_answer, to_close
 
 

@@ -82,6 +82,12 @@ class Scope:
         closed = col(Ticket.closed_at)
         return and_(closed.is_not(None), closed <= self.moment, closed >= self.start)
 
+    def sign(self, value: ColumnElement[int]) -> ColumnElement[int]:
+        """-1, 0 or 1, the value computed once (a CASE would compute it for each branch)."""
+        if self.dialect == "postgresql":
+            return func.greatest(func.least(value, 1), -1)
+        return func.max(func.min(value, 1), -1)  # SQLite's scalar min and max
+
     def local_day(self, moment: Any) -> ColumnElement[int]:
         """The local date of a UTC column as a number of days since 1970-01-01, so that
         dates compare, subtract and pack into grouping keys the same way on both databases.
@@ -150,11 +156,3 @@ class Packing:
 def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """1 or 0, the same on both databases (a grouping key, unlike a boolean)."""
     return case((condition, 1), else_=0)
-
-
-def due_in_force() -> ColumnElement[datetime]:
-    """The deadline an answer is judged against: forwarding has its own."""
-    return case(
-        (col(Ticket.status) == TicketStatus.FORWARDED.value, col(Ticket.forward_due_at)),
-        else_=col(Ticket.resolve_due_at),
-    )
