@@ -192,18 +192,19 @@ async def compute(
     stats = Statistics(list(commune_ids), period.start, period.end, moment, channels)
     scope = _scope(session, commune_ids, period, tz, moment, channels)
     received, handled = counts.Received(), counts.Handled()
-    duration_passes, finish_durations = await _durations(session, policy, scope)
-    await readers.run(
-        session,
-        [  # the costliest first
-            partial(counts.handled, scope=scope, out=handled),
-            *duration_passes[:1],
-            partial(counts.by_day, scope=scope, out=received),
-            partial(counts.by_place, scope=scope, out=received),
-            partial(counts.participants, scope=scope, out=received),
-            *duration_passes[1:],
-        ],
-    )
+    async with readers.readers_for(session) as sessions:
+        duration_passes, finish_durations = await _durations(session, policy, scope)
+        await readers.run(
+            sessions,
+            [  # the costliest first
+                partial(counts.handled, scope=scope, out=handled),
+                *duration_passes[:1],
+                partial(counts.by_day, scope=scope, out=received),
+                partial(counts.by_place, scope=scope, out=received),
+                partial(counts.participants, scope=scope, out=received),
+                *duration_passes[1:],
+            ],
+        )
     stats.received_by_channel = _sorted(received.by_channel)
     stats.received_by_kind = _sorted(received.by_kind)
     stats.received_by_category = _sorted(received.by_category)

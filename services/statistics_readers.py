@@ -4,15 +4,18 @@ Each pass walks most of the report's index once; one connection does one pass at
 on one core (SQLite steps each aiosqlite connection in its own thread, without the GIL).
 The passes must still count one state of the data, as one transaction would:
 
-- SQLite (WAL): each reader's snapshot is the database as it is when it first reads. A
-  short write lock, held while the readers take their snapshots, keeps any commit from
-  falling between them: all see the same last commit.
+- SQLite (WAL): a connection's snapshot is the database as it is when it first reads. A
+  short write lock, held while the readers and the caller's session take theirs, keeps any
+  commit from falling between them: all see the same last commit, and what the caller reads
+  next in its session agrees with the statistics. A session that has read already keeps its
+  snapshot, which other connections cannot join: the passes run in it, as before.
 - PostgreSQL: the first reader exports its snapshot (REPEATABLE READ) and the others import
-  it (SET TRANSACTION SNAPSHOT).
+  it (SET TRANSACTION SNAPSHOT). The caller's session reads committed data statement by
+  statement, as the passes did before.
 
 Other connections do not see what the caller's transaction wrote and did not commit, so
 when it wrote anything (or the database is SQLite in memory, one per connection) the passes
-run one after the other in the caller's session, as before."""
+run one after the other in the caller's session."""
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -30,36 +33,39 @@ READERS = 2  # the passes of a report are three to six; more readers than cores 
 _LOCK_WAIT_MS = 2_000  # a writer holding the lock longer: count in the caller's session
 
 
-async def run(session: AsyncSession, passes: Sequence[Pass]) -> None:
+async def run(sessions: Sequence[AsyncSession], passes: Sequence[Pass]) -> None:
     """Runs the passes in this order (the costliest first), each reader taking the next one
     as it is free."""
-    async with readers_for(session, READERS) as sessions:
-        waiting = list(passes)
+    waiting = list(passes)
 
-        async def reader(each: AsyncSession) -> None:
-            while waiting:
-                await waiting.pop(0)(each)
+    async def reader(each: AsyncSession) -> None:
+        while waiting:
+            await waiting.pop(0)(each)
 
-        try:
-            async with asyncio.TaskGroup() as group:  # one pass failing stops the others
-                for each in sessions:
-                    group.create_task(reader(each))
-        except ExceptionGroup as failed:  # the error a pass raised, as it would alone
-            raise failed.exceptions[0] from None
+    try:
+        async with asyncio.TaskGroup() as group:  # one pass failing stops the others
+            for each in sessions:
+                group.create_task(reader(each))
+    except ExceptionGroup as failed:  # the error a pass raised, as it would alone
+        raise failed.exceptions[0] from None
 
 
 @asynccontextmanager
-async def readers_for(session: AsyncSession, wanted: int) -> AsyncIterator[list[AsyncSession]]:
-    """Sessions that see what `session` sees: `wanted` of them, or `session` alone."""
+async def readers_for(
+    session: AsyncSession, wanted: int | None = None
+) -> AsyncIterator[list[AsyncSession]]:
+    """Sessions that see what `session` sees: `wanted` (READERS) of them, or `session` alone.
+    Enter it before the session first reads, or the passes run in the session."""
+    wanted = READERS if wanted is None else wanted
     engine = session.bind
-    if wanted < 2 or not isinstance(engine, AsyncEngine) or await _wrote(session, engine):
+    if wanted < 2 or not isinstance(engine, AsyncEngine) or await _alone(session, engine):
         yield [session]
         return
     async with AsyncExitStack() as stack:
         connections = [await stack.enter_async_context(engine.connect()) for _ in range(wanted)]
         if engine.dialect.name == "postgresql":
             await _share_postgres_snapshot(connections)
-        elif not await _share_sqlite_snapshot(engine, connections):
+        elif not await _share_sqlite_snapshot(engine, connections, session):
             yield [session]
             return
         sessions = [AsyncSession(bind=c) for c in connections]
@@ -70,15 +76,13 @@ async def readers_for(session: AsyncSession, wanted: int) -> AsyncIterator[list[
             await connection.rollback()
 
 
-async def _wrote(session: AsyncSession, engine: AsyncEngine) -> bool:
-    """Whether the caller's transaction holds writes other connections cannot see (or the
-    database is one per connection)."""
+async def _alone(session: AsyncSession, engine: AsyncEngine) -> bool:
+    """Whether the passes must run in the caller's session: it holds writes other
+    connections cannot see, or (SQLite) a snapshot they cannot share, or the database is
+    one per connection."""
     if engine.dialect.name == "sqlite":
-        if engine.url.database in (None, "", ":memory:") or "memory" in str(engine.url.query):
-            return True
-        if not session.in_transaction():
-            return False
-        return bool((await session.connection()).info.get("sqlite_writing"))
+        in_memory = engine.url.database in (None, "", ":memory:")
+        return in_memory or "memory" in str(engine.url.query) or session.in_transaction()
     if not session.in_transaction():
         return False
     assigned = await session.connection()
@@ -95,9 +99,12 @@ async def _share_postgres_snapshot(connections: list[AsyncConnection]) -> None:
         await connection.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
 
 
-async def _share_sqlite_snapshot(engine: AsyncEngine, connections: list[AsyncConnection]) -> bool:
-    """The readers' first reads under a write lock taken on one more connection, so that no
-    commit comes between them. False when the lock is not free within _LOCK_WAIT_MS."""
+async def _share_sqlite_snapshot(
+    engine: AsyncEngine, connections: list[AsyncConnection], session: AsyncSession
+) -> bool:
+    """The readers' and the session's first reads under a write lock taken on one more
+    connection, so that no commit comes between them. False when the lock is not free
+    within _LOCK_WAIT_MS."""
     async with engine.connect() as lock:
         driver: Any = (await lock.get_raw_connection()).driver_connection
         await driver.execute(f"PRAGMA busy_timeout={_LOCK_WAIT_MS}")
@@ -108,7 +115,7 @@ async def _share_sqlite_snapshot(engine: AsyncEngine, connections: list[AsyncCon
         finally:
             await driver.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         try:
-            for connection in connections:
+            for connection in [*connections, await session.connection()]:
                 await connection.execute(text("SELECT 1 FROM ticket LIMIT 1"))
         finally:
             await driver.execute("ROLLBACK")

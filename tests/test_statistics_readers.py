@@ -25,13 +25,14 @@ async def _zalo(session: AsyncSession) -> int:
 async def test_side_by_side_or_one_after_the_other_the_same_numbers(
     session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    commune = await _month(session)
+    commune_id = (await _month(session)).id
     await session.commit()
     async with readers.readers_for(session, 2) as sessions:
         assert len(sessions) == 2  # committed data: the passes can run side by side
-    side_by_side = await compute(session, POLICY, [commune.id], NOVEMBER, now=NOW)
+    await session.rollback()  # the session shared the readers' snapshot: a new one
+    side_by_side = await compute(session, POLICY, [commune_id], NOVEMBER, now=NOW)
     monkeypatch.setattr(readers, "READERS", 1)
-    one_by_one = await compute(session, POLICY, [commune.id], NOVEMBER, now=NOW)
+    one_by_one = await compute(session, POLICY, [commune_id], NOVEMBER, now=NOW)
     assert side_by_side.as_dict() == one_by_one.as_dict()
     assert side_by_side.received == 9 and side_by_side.answered == 5
 
@@ -64,5 +65,7 @@ async def test_the_readers_see_one_state_of_the_data(
             await other.commit()
         assert await _zalo(first) == 0
         assert await _zalo(second) == 0
+        if engine.dialect.name == "sqlite":  # PostgreSQL's session reads each commit
+            assert await _zalo(session) == 0  # what the caller reads next agrees
     async with session_factory(engine)() as later:
         assert await _zalo(later) == 1
