@@ -43,6 +43,8 @@ async def run_bot(url: str, residents: int) -> dict[str, float]:
             "DATABASE_URL": url,
             "BOT_API_URL": fake.base_url,
             "LOG_LEVEL": "WARNING",
+            # as deploy/*.service runs it (set MALLOC_ARENA_MAX=0 to measure glibc's default)
+            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
         }
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env)
         try:

@@ -6,8 +6,6 @@ import asyncio
 import logging
 import sys
 
-from bot.cli import COMMANDS
-from bot.cli import main as cli_main
 from bot.config import ConfigError, load_settings
 
 ROLES = ("all", "bot", "scheduler")
@@ -50,8 +48,14 @@ def run(role: str, *, webhook: bool = False) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] in COMMANDS:
-        return cli_main(sys.argv[1:])
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        # the CLI's modules (and alembic's scripts) only when a command is given: the bot
+        # process does without their ~5 MB
+        from bot.cli import COMMANDS
+        from bot.cli import main as cli_main
+
+        if sys.argv[1] in COMMANDS:
+            return cli_main(sys.argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="Hòm thư số")
     parser.add_argument("--role", choices=ROLES, default="all")
     parser.add_argument(

@@ -7,9 +7,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docxtpl import DocxTemplate
-from jinja2 import Environment
-
 from reports.context import document_context
 
 if TYPE_CHECKING:
@@ -19,6 +16,9 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.docx"
 
 
 def _render(report: "BuiltReport") -> bytes:
+    from docxtpl import DocxTemplate  # python-docx and lxml: ~10 MB, only for a report
+    from jinja2 import Environment
+
     template = DocxTemplate(str(TEMPLATE))
     template.render(document_context(report), jinja_env=Environment(), autoescape=True)
     buffer = BytesIO()

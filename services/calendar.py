@@ -1,8 +1,10 @@
 """Vietnamese working days: the `holidays` package's rule, adjusted per commune."""
 
+import importlib.util
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
 
@@ -11,7 +13,16 @@ MONDAY_TO_FRIDAY = frozenset(range(5))
 
 @lru_cache(maxsize=1)
 def _vietnam_holidays() -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", language="vi")
+    """Vietnam's holidays, with its module loaded alone: `holidays.country_holidays("VN")`
+    imports the package `holidays.countries`, which imports all 250 countries (8 MB of a
+    bot process) for the one we use. tests/unit/test_calendar.py checks both agree."""
+    path = Path(holidays.__file__).parent / "countries" / "vietnam.py"
+    spec = importlib.util.spec_from_file_location("holidays.countries.vietnam", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    vietnam: holidays.HolidayBase = module.Vietnam(language="vi")
+    return vietnam
 
 
 class WorkingCalendar:

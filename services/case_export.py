@@ -10,9 +10,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -163,16 +160,21 @@ def to_csv(table: Sequence[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _cell(sheet: Any, value: Any) -> Any:
+def _cell(sheet: Any, value: Any, date_cell: Any) -> Any:
     """Dates stay dates in Excel (sortable, filterable), shown the Vietnamese way."""
     if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
+        cell = date_cell(sheet, value)
         cell.number_format = "dd/mm/yyyy hh:mm" if isinstance(value, datetime) else "dd/mm/yyyy"
         return cell
     return value
 
 
 def to_xlsx(table: Sequence[Sequence[Any]]) -> bytes:
+    # openpyxl brings numpy and Pillow when they are installed: ~25 MB, only for an export
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Hồ sơ PAKN")
     header = list(table[0])
@@ -183,7 +185,7 @@ def to_xlsx(table: Sequence[Sequence[Any]]) -> bytes:
     sheet.freeze_panes = "A2"
     sheet.append(header)
     for row in table[1:]:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, value, WriteOnlyCell) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,10 +1,9 @@
 """Official administrative units (post-2025: 34 provinces, 3,321 communes) from
-`vietnam-provinces`; name search is ours (that release has none)."""
+`vietnam-provinces`; name search is ours (that release has none). The package (3 MB of
+tables) is imported when a commune is first looked up, not with the bot."""
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-from vietnam_provinces import Province, Ward
 
 from services.errors import CommuneNotFound, InvalidCommuneCode, ProvinceNotFound
 from services.text import fold
@@ -28,6 +27,8 @@ def normalize_code(raw: str) -> str:
 
 
 def lookup_ward(raw_code: str) -> WardInfo:
+    from vietnam_provinces import Province, Ward
+
     code = normalize_code(raw_code)
     try:
         ward = Ward.from_code(int(code))  # type: ignore[arg-type]  # accepts plain ints
@@ -45,6 +46,8 @@ def lookup_ward(raw_code: str) -> WardInfo:
 
 @lru_cache(maxsize=1)
 def _folded_wards() -> tuple[tuple[str, int], ...]:
+    from vietnam_provinces import Ward
+
     return tuple((fold(w.name), int(w.code)) for w in Ward.iter_all())
 
 
@@ -67,6 +70,8 @@ def search_wards(query: str, province_code: int | None = None, limit: int = 10) 
 def province_wards(raw_code: str) -> tuple[str, list[WardInfo]]:
     """The province's name and all its communes, wards and special zones; "1", "01" and
     "001" are the same province."""
+    from vietnam_provinces import Province, Ward
+
     code = raw_code.strip()
     if not code.isdigit() or len(code.lstrip("0")) > 2:
         raise ProvinceNotFound(code[:10])

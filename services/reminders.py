@@ -80,10 +80,25 @@ async def leaders(session: AsyncSession, commune_id: int) -> Sequence[Staff]:
     ).all()
 
 
-async def _open_tickets(session: AsyncSession, **where: object) -> Sequence[Ticket]:
-    query = select(Ticket).where(col(Ticket.status).in_(list(OPEN_STATUSES)))
-    if "due_before" in where:
-        query = query.where(col(Ticket.resolve_due_at) <= where["due_before"])
+async def _open_tickets(
+    session: AsyncSession, *, commune_id: int | None = None, due_before: datetime | None = None
+) -> Sequence[Any]:
+    """The open cases as light rows (only what the reminders read): with a province's
+    thousands of open cases, whole tickets with their texts held the job's session at tens
+    of megabytes."""
+    columns: list[Any] = [
+        Ticket.id,
+        Ticket.commune_id,
+        Ticket.status,
+        Ticket.assignee_id,
+        Ticket.ack_due_at,
+        Ticket.resolve_due_at,
+    ]
+    query = select(*columns).where(col(Ticket.status).in_(list(OPEN_STATUSES)))
+    if commune_id is not None:
+        query = query.where(Ticket.commune_id == commune_id)
+    if due_before is not None:
+        query = query.where(col(Ticket.resolve_due_at) <= due_before)
     return (await session.exec(query.order_by(col(Ticket.resolve_due_at), col(Ticket.id)))).all()
 
 
@@ -169,9 +184,7 @@ async def escalate_overdue(session: AsyncSession, policy: DeadlinePolicy, now: d
         assert commune.id is not None
         if not await _working_morning(session, policy, commune, now, ESCALATION_AT):
             continue
-        late = [
-            t for t in await _open_tickets(session, due_before=now) if t.commune_id == commune.id
-        ]
+        late = await _open_tickets(session, commune_id=commune.id, due_before=now)
         if not late:
             continue
         today = now.astimezone(policy.tz).date().isoformat()
@@ -199,7 +212,7 @@ async def send_digests(session: AsyncSession, policy: DeadlinePolicy, now: datet
         assert commune.id is not None
         if not await _working_morning(session, policy, commune, now, DIGEST_AT):
             continue
-        mine = [t for t in await _open_tickets(session) if t.commune_id == commune.id]
+        mine = await _open_tickets(session, commune_id=commune.id)
         groups = {
             "new": [t.id for t in mine if t.status is TicketStatus.NEW],
             "due_today": [t.id for t in mine if policy.local_date(t.resolve_due_at) == local_day],

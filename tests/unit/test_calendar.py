@@ -114,3 +114,19 @@ def test_a_commune_that_works_saturdays() -> None:
     six_days = WorkingCalendar(work_week=range(6))
     assert six_days.add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 21)
     assert not six_days.is_working_day(date(2026, 11, 22))  # Sunday
+
+
+def test_vietnam_loaded_alone_agrees_with_the_holidays_package() -> None:
+    """services/calendar.py loads Vietnam's module alone (not all 250 countries); every
+    day of 2020–2030 must have the same holiday name and working-Saturday status."""
+    import holidays
+
+    from services.calendar import _vietnam_holidays
+
+    full = holidays.country_holidays("VN", language="vi")
+    alone = _vietnam_holidays()
+    day = date(2020, 1, 1)
+    while day.year <= 2030:
+        assert alone.get(day) == full.get(day), day
+        assert (day in alone.weekend_workdays) == (day in full.weekend_workdays), day
+        day = date.fromordinal(day.toordinal() + 1)
