@@ -9,15 +9,15 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import StrictUndefined, TemplateError, meta
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from typing import TYPE_CHECKING, Any
 
 from reports import formatting as fmt
 from reports.variables import NAMES, sample_variables
 from services.errors import InvalidInput
 from services.report_settings import SECTIONS
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 __all__ = ["SECTIONS", "check", "default", "paragraphs", "render", "render_all"]
 
@@ -34,29 +34,29 @@ def _percent(value: Any) -> str:
     return fmt.percent(value)
 
 
-class _Sandbox(SandboxedEnvironment):
-    """jinja2's sandbox, and no huge powers or repeated strings that would stall a report."""
+@cache
+def _environment() -> "SandboxedEnvironment":
+    """jinja2's sandbox, and no huge powers or repeated strings that would stall a report;
+    made when a report or a section is first rendered (jinja2 is not needed before)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-    intercepted_binops = frozenset({"*", "**"})
+    class Sandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("a power above 64 is not allowed in a section")
-        if operator == "*":
-            sizes = [len(v) for v in (left, right) if isinstance(v, str | list | tuple)]
-            counts = [v for v in (left, right) if isinstance(v, int)]
-            if sizes and counts and max(sizes) * max(counts) > MAX_LENGTH:
-                raise SecurityError("the text would be too long")
-        return super().call_binop(context, operator, left, right)
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and abs(right) > 64:
+                raise SecurityError("a power above 64 is not allowed in a section")
+            if operator == "*":
+                sizes = [len(v) for v in (left, right) if isinstance(v, str | list | tuple)]
+                counts = [v for v in (left, right) if isinstance(v, int)]
+                if sizes and counts and max(sizes) * max(counts) > MAX_LENGTH:
+                    raise SecurityError("the text would be too long")
+            return super().call_binop(context, operator, left, right)
 
-
-def _environment() -> SandboxedEnvironment:
-    env = _Sandbox(undefined=StrictUndefined, autoescape=False)
+    env = Sandbox(undefined=StrictUndefined, autoescape=False)
     env.filters.update(number=_number, percent=_percent, join_vi=fmt.join_vi)
     return env
-
-
-_ENV = _environment()
 
 
 @cache
@@ -74,15 +74,17 @@ def paragraphs(text: str) -> list[str]:
 def check(body: str) -> None:
     """Raises InvalidInput with a clear message when the template does not compile, uses
     a variable the reports do not provide, or fails on representative figures."""
+    from jinja2 import TemplateError, meta
+
     if len(body) > MAX_LENGTH:
         raise InvalidInput(f"a section has at most {MAX_LENGTH} characters")
     try:
-        template = _ENV.from_string(body)
+        template = _environment().from_string(body)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f" (line {line})" if line else ""
         raise InvalidInput(f"the section's template does not compile{where}: {exc}") from exc
-    unknown = sorted(meta.find_undeclared_variables(_ENV.parse(body)) - NAMES)
+    unknown = sorted(meta.find_undeclared_variables(_environment().parse(body)) - NAMES)
     if unknown:
         raise InvalidInput(
             f"unknown variable(s) {', '.join(unknown)}; see docs/report-sections.md for "
@@ -97,7 +99,7 @@ def check(body: str) -> None:
 def render(name: str, body: str, variables: Mapping[str, Any]) -> list[str]:
     """The section's paragraphs."""
     try:
-        text = _ENV.from_string(body).render(variables)
+        text = _environment().from_string(body).render(variables)
     except Exception as exc:  # a stored template that no longer works: say which
         raise InvalidInput(f"section {name}: {exc}") from exc
     return paragraphs(text)

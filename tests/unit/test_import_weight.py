@@ -20,6 +20,7 @@ HEAVY = (
     "lxml",
     "holidays.countries",
     "vietnam_provinces",
+    "jinja2",
 )
 
 BUILD_THE_BOT = """
