@@ -7,14 +7,12 @@ of the next working day."""
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
 from services.calendar import WorkingCalendar
 
 ADVANCES = ("day", "working_day", "week")
 OFFICE_OPENS = time(8, 30)  # after the 07:30 digest and the 08:00 escalation
-WEEKDAYS = {
-    "vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
 
 
 class SandboxClock:
@@ -55,9 +53,7 @@ def target(now: datetime, advance: str, calendar: WorkingCalendar, tz: ZoneInfo)
 
 def label(moment: datetime, tz: ZoneInfo, lang: str) -> str:
     """ "Thứ Sáu, 04/12/2026 09:00" / "Friday, 04/12/2026 09:00"."""
-    local = moment.astimezone(tz)
-    weekday = WEEKDAYS.get(lang, WEEKDAYS["vi"])[local.weekday()]
-    return f"{weekday}, {local:%d/%m/%Y %H:%M}"
+    return format_datetime(moment.astimezone(tz), "EEEE, dd/MM/yyyy HH:mm", locale=lang)
 
 
 def clock_json(moment: datetime, tz: ZoneInfo, lang: str) -> dict[str, str]:
