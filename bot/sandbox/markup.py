@@ -1,77 +1,48 @@
 """Telegram text with entities → HTML safe to put into the page (every character escaped,
-only our own tags, links only to http(s) and tg: addresses). Newlines become <br>."""
+only our own tags, links only to http(s) and tg: addresses). Newlines become <br>.
+
+aiogram's HTML decoration walks the entities (UTF-16 offsets, nesting) as it does for the
+bot's own messages; this one differs where a browser is not Telegram: links open in a new
+tab and only with a safe scheme, a spoiler is a styled span, Telegram's own tags are
+dropped, and a bare URL in the text becomes a link."""
 
 import html
 from typing import Any
 
-_TAGS = {
-    "bold": ("<b>", "</b>"),
-    "italic": ("<i>", "</i>"),
-    "underline": ("<u>", "</u>"),
-    "strikethrough": ("<s>", "</s>"),
-    "spoiler": ('<span class="spoiler">', "</span>"),
-    "code": ("<code>", "</code>"),
-    "pre": ("<pre>", "</pre>"),
-    "blockquote": ("<blockquote>", "</blockquote>"),
-    "expandable_blockquote": ("<blockquote>", "</blockquote>"),
-}
+from aiogram.types import MessageEntity
+from aiogram.utils.text_decorations import HtmlDecoration
+
 _SAFE_SCHEMES = ("http://", "https://", "tg://")
 
 
-def _link(url: str) -> tuple[str, str]:
-    if not url.lower().startswith(_SAFE_SCHEMES):
-        return ("", "")
-    href = html.escape(url, quote=True)
-    return (f'<a href="{href}" target="_blank" rel="noopener noreferrer">', "</a>")
+class _PageDecoration(HtmlDecoration):
+    def apply_entity(self, entity: MessageEntity, text: str) -> str:
+        if entity.type == "url":  # "example.org" as written in the text
+            address = html.unescape(text)
+            return self.link(text, address if "://" in address else "https://" + address)
+        if entity.type in ("custom_emoji", "date_time"):
+            return text
+        return super().apply_entity(entity, text)
+
+    def link(self, value: str, link: str) -> str:
+        if not link.lower().startswith(_SAFE_SCHEMES):
+            return value
+        href = html.escape(link, quote=True)
+        return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{value}</a>'
+
+    def spoiler(self, value: str) -> str:
+        return f'<span class="spoiler">{value}</span>'
+
+    def pre_language(self, value: str, language: str) -> str:
+        return self.pre(value)
+
+    def expandable_blockquote(self, value: str) -> str:
+        return self.blockquote(value)
 
 
-def _tags(entity: dict[str, Any], body: str) -> tuple[str, str]:
-    kind = entity.get("type", "")
-    if kind in _TAGS:
-        return _TAGS[kind]
-    if kind == "text_link":
-        return _link(str(entity.get("url", "")))
-    if kind == "url":
-        return _link(body if "://" in body else "https://" + body)
-    return ("", "")
-
-
-def _units(text: str) -> list[str]:
-    """The text as UTF-16 code units (entity offsets count those), one str per unit."""
-    raw = text.encode("utf-16-le")
-    return [raw[i : i + 2].decode("utf-16-le", "surrogatepass") for i in range(0, len(raw), 2)]
-
-
-def _join(units: list[str]) -> str:
-    return "".join(units).encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+_PAGE = _PageDecoration()
 
 
 def to_html(text: str, entities: list[dict[str, Any]] | None) -> str:
-    units = _units(text)
-    ordered = sorted(entities or [], key=lambda e: (e["offset"], -e["length"]))
-    opens: dict[int, list[tuple[int, str, str]]] = {}
-    for entity in ordered:
-        start, end = entity["offset"], entity["offset"] + entity["length"]
-        opening, closing = _tags(entity, _join(units[start:end]))
-        if opening:
-            opens.setdefault(start, []).append((end, opening, closing))
-    out: list[str] = []
-    stack: list[tuple[int, str]] = []  # (end, closing tag)
-    position, run_start = 0, 0
-
-    def flush(upto: int) -> None:
-        out.append(html.escape(_join(units[run_start:upto]), quote=False))
-
-    ends = {end for starting in opens.values() for end, _, _ in starting}
-    for position in sorted({*opens, *ends}):
-        flush(position)
-        run_start = position
-        while stack and stack[-1][0] <= position:
-            out.append(stack.pop()[1])
-        for end, opening, closing in opens.get(position, []):
-            out.append(opening)
-            stack.append((end, closing))
-    flush(len(units))
-    while stack:
-        out.append(stack.pop()[1])
-    return "".join(out).replace("\n", "<br>")
+    parsed = [MessageEntity.model_validate(e) for e in entities or []]
+    return _PAGE.unparse(text, parsed).replace("\n", "<br>")
