@@ -4,7 +4,7 @@ classes live in reference cycles, so every garbage collection drops them and the
 builds the class again: 5–10 ms of schema building for one answer, more than all the rest of
 handling an update. Holding one reference per method keeps each built once."""
 
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
@@ -27,5 +27,6 @@ class KeepResponseModels(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         kind = type(method)
         if kind not in self.kept:
-            self.kept[kind] = Response[method.__returning__]  # type: ignore[name-defined]
+            # built at run time from the method's class: a value, not a type to check
+            self.kept[kind] = cast(Any, Response)[method.__returning__]
         return await make_request(bot, method)
