@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.callback_answers import ForgiveStaleCallbackAnswers
 from bot.commands import register_commands_when_reachable
 from bot.config import Settings
 from bot.context import AppContext
@@ -63,6 +64,7 @@ def build_bot(settings: Settings) -> Bot:
         else AiohttpSession()
     )
     session.middleware(KeepResponseModels())
+    session.middleware(ForgiveStaleCallbackAnswers())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
 from bot.emulator.actors import FakeUser
-from models import InboxUpdate, Resident, Ticket
+from models import DeliveryStatus, InboxUpdate, Notification, Resident, Ticket
 from tests.e2e.conftest import make_commune
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +82,45 @@ async def residents_file(fake: FakeTelegram, people: list[FakeUser]) -> None:
         await asyncio.sleep(0.2)
 
 
+def bot_log_troubles(logs: Path) -> list[str]:
+    lines = []
+    for log in sorted(logs.glob("bot-*.log")):
+        troubles = [
+            line
+            for line in log.read_text(errors="replace").splitlines()
+            if "ERROR" in line or "WARNING" in line or "Error" in line
+        ]
+        lines += [f"  {log.name}: {line[:300]}" for line in troubles[:15]]
+    return lines
+
+
+async def what_went_wrong(db: AsyncSession, people: list[FakeUser], logs: Path) -> str:
+    """For a run that failed in CI: who is missing a receipt, and what the database and the
+    bot's logs say about them."""
+    missing = [p for p in people if not receipts(p)]
+    lines = [f"{len(missing)} of {len(people)} residents got no receipt"]
+    for person in missing[:5]:
+        said = [(m.get("text") or "")[:60] for m in person.sent_messages()]
+        tickets = (
+            await db.exec(
+                select(func.count(col(Ticket.id)))
+                .join(Resident, col(Ticket.resident_id) == col(Resident.id))
+                .where(col(Resident.telegram_id) == person.id)
+            )
+        ).one()
+        lines.append(f"  {person!r}: {tickets} case(s); the bot said {said}")
+    undone = (await db.exec(select(InboxUpdate).where(col(InboxUpdate.done_at).is_(None)))).all()
+    lines += [f"  undone {u.update_id} chat {u.chat_id} attempts {u.attempts}" for u in undone]
+    unsent = (
+        await db.exec(select(Notification).where(col(Notification.status) != DeliveryStatus.SENT))
+    ).all()
+    lines += [f"  unsent {n.id} {n.kind} {n.status} {n.last_error}" for n in unsent[:10]]
+    failed = (await db.exec(select(InboxUpdate).where(col(InboxUpdate.error).is_not(None)))).all()
+    lines += [f"  failed update {u.update_id}: {u.error}" for u in failed[:10]]
+    lines += bot_log_troubles(logs)
+    return "\n".join(lines)
+
+
 async def test_no_case_is_lost_or_doubled_when_the_bot_is_killed_at_random(
     fake: FakeTelegram, database_url: str, db: AsyncSession, tmp_path: Path
 ) -> None:
@@ -108,7 +147,10 @@ async def test_no_case_is_lost_or_doubled_when_the_bot_is_killed_at_random(
             await bot.kill()
             await bot.start()
         await asyncio.wait_for(filing, timeout=600)
-        await fake.wait_until(lambda: all(receipts(p) for p in people), timeout=600)
+        try:
+            await fake.wait_until(lambda: all(receipts(p) for p in people), timeout=600)
+        except AssertionError:
+            raise AssertionError(await what_went_wrong(db, people, tmp_path)) from None
     finally:
         filing.cancel()
         returncode = await bot.stop()

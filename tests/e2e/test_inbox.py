@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram
+from bot.emulator.errors import QUERY_TOO_OLD
 from bot.inbox import Inbox
 from models import InboxUpdate, Notification, NotificationKind, Ticket
 from services.db import create_engine_for, session_factory
@@ -100,3 +101,21 @@ async def test_an_update_delivered_twice_files_one_case_and_one_receipt(
     receipts = await count(db, Notification, col(Notification.kind) == NotificationKind.RECEIPT)
     assert receipts == 1
     assert [m for m in hoa.sent_messages() if "Mã hồ sơ" in m["text"]] == [receipt]
+
+
+async def test_a_tap_whose_answer_telegram_refuses_is_still_carried_out(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    """A run answered her tap, then died before committing; the next run processes the tap
+    again and Telegram refuses a second answer (as it refuses one to a tap too old). The
+    case is filed all the same."""
+    group = fake.add_group()
+    await make_commune(db, staff_chat=group.id)
+    hoa = fake.add_user("Hoa")
+    async with running_bot(fake, database_url):
+        hoa.send("Cống thoát nước ngõ 7 bị tắc")
+        await hoa.next_message(timeout=15)
+        fake.fail_next("answerCallbackQuery", status=400, description=QUERY_TOO_OLD)
+        hoa.tap("✅ Có, gửi ngay")
+        assert "Mã hồ sơ" in (await hoa.next_message(timeout=15))["text"]
+    assert await count(db, Ticket) == 1
