@@ -16,7 +16,6 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.callback_answers import ForgiveStaleCallbackAnswers
 from bot.commands import register_commands_when_reachable
 from bot.config import Settings
 from bot.context import AppContext
@@ -32,6 +31,7 @@ from bot.metrics import (
 from bot.middlewares import DbSessionMiddleware, InboxMarkMiddleware, ResidentMiddleware
 from bot.outbox import Outbox
 from bot.polling import Poller
+from bot.repeated_requests import ForgiveRepeatedRequests
 from bot.response_models import KeepResponseModels
 from bot.update_runner import UpdateRunner
 from bot.webhook import build_webhook_app, webhook_path
@@ -64,7 +64,7 @@ def build_bot(settings: Settings) -> Bot:
         else AiohttpSession()
     )
     session.middleware(KeepResponseModels())
-    session.middleware(ForgiveStaleCallbackAnswers())
+    session.middleware(ForgiveRepeatedRequests())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 

@@ -9,6 +9,7 @@ nothing."""
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +42,12 @@ def chat_of(update: Update) -> int | None:
     return int(user.id) if user is not None else None
 
 
+@dataclass(frozen=True)
+class Claim:
+    payload: dict[str, Any]
+    attempts: int  # this one included
+
+
 def _insert_ignoring_known(dialect: str) -> Any:
     """INSERT … ON CONFLICT (update_id) DO NOTHING (SQLite and PostgreSQL only)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -70,9 +77,10 @@ class Inbox:
             await session.exec(_insert_ignoring_known(dialect), params=rows)
             await session.commit()
 
-    async def claim(self, update_id: int, *, steal: bool = False) -> dict[str, Any] | None:
+    async def claim(self, update_id: int, *, steal: bool = False) -> Claim | None:
         """The update's payload if this worker may process it now: stored, not done, not
-        leased to a live worker (`steal`: any lease, for a single poller starting up)."""
+        leased to a live worker (`steal`: any lease, for a single poller starting up, or a
+        worker that holds the lease itself)."""
         now = utcnow()
         async with self.sessions() as session:
             claimable = [
@@ -97,7 +105,7 @@ class Inbox:
         if attempts > MAX_ATTEMPTS:
             await self.finish(update_id, error=f"set aside after {MAX_ATTEMPTS} attempts")
             return None
-        return dict(payload) if payload is not None else None
+        return Claim(dict(payload), attempts) if payload is not None else None
 
     async def renew(self, update_ids: Iterable[int]) -> None:
         ids = list(update_ids)

@@ -7,7 +7,6 @@ nothing: what was stored is processed on the next start, what was not is deliver
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramConflictError
@@ -16,24 +15,13 @@ from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
 from bot.inbox import Inbox, chat_of
+from bot.inbox_recovery import recover, recover_forever
 from bot.update_runner import UpdateRunner
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 30
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=30.0, factor=1.5, jitter=0.1)
-
-
-async def recover(
-    inbox: Inbox, runner: UpdateRunner, *, steal: bool, stored_before: datetime | None = None
-) -> int:
-    """Submit what an earlier run stored but did not finish, oldest first."""
-    count, after = 0, None
-    while batch := await inbox.unfinished(steal=steal, after=after, stored_before=stored_before):
-        for update_id, chat_id in batch:
-            runner.submit(update_id, chat_id, steal=steal)
-        count, after = count + len(batch), batch[-1][0]
-    return count
 
 
 class Poller:
@@ -53,6 +41,16 @@ class Poller:
         recovered = await recover(self.inbox, self.runner, steal=True)
         if recovered:
             log.info("processing %d update(s) stored before the last stop", recovered)
+        recovery = asyncio.create_task(recover_forever(self.inbox, self.runner))
+        try:
+            await self._poll_until_stopped()
+        finally:
+            recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await recovery
+        await self.runner.drain()
+
+    async def _poll_until_stopped(self) -> None:
         backoff = Backoff(BACKOFF)
         offset: int | None = None
         while not self._stop.is_set():
@@ -80,7 +78,6 @@ class Poller:
                 self.runner.submit(update.update_id, chat_of(update), update=update)
             if updates:
                 offset = updates[-1].update_id + 1
-        await self.runner.drain()
 
     async def _poll(self, offset: int | None) -> list[Update] | None:
         request = GetUpdates(

@@ -3,14 +3,21 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
 from bot import update_transaction
-from bot.inbox import LEASE, Inbox
+from bot.inbox import LEASE, MAX_ATTEMPTS, Claim, Inbox
+from bot.transient import passing_database_fault
 
 log = logging.getLogger(__name__)
+
+INBOX_RETRY_SECONDS = (0.5, 2.0, 5.0)
+T = TypeVar("T")
+RETRY_SECONDS = 1.0  # after a passing database fault: 1 s, 2 s, 4 s…
 
 
 class UpdateRunner:
@@ -76,30 +83,72 @@ class UpdateRunner:
         if previous is not None:
             await asyncio.wait([previous])
         async with self._slots:
+            while (claim := await self._claim(update_id, steal)) is not None:
+                self._in_flight.add(update_id)  # its lease is renewed, even while it waits
+                try:
+                    if not await self._process(update_id, claim, arrived):
+                        return
+                    await asyncio.sleep(RETRY_SECONDS * 2 ** (claim.attempts - 1))
+                finally:
+                    self._in_flight.discard(update_id)
+                steal = True  # the lease is this worker's own
+
+    async def _claim(self, update_id: int, steal: bool) -> Claim | None:
+        """None when it is done already, another worker has it, or the database keeps
+        refusing (then the recovery loop submits it again later)."""
+        claimed = await self._persist(
+            "claim it", update_id, lambda: self.inbox.claim(update_id, steal=steal)
+        )
+        return claimed if isinstance(claimed, Claim) else None
+
+    @staticmethod
+    async def _persist(what: str, update_id: int, write: Callable[[], Awaitable[T]]) -> T | None:
+        """An inbox write, tried again a few times while the database refuses it (None if
+        it never succeeded: the update stays in the inbox for the recovery loop)."""
+        for delay in (*INBOX_RETRY_SECONDS, None):
             try:
-                payload = await self.inbox.claim(update_id, steal=steal)
-            except Exception:
-                log.exception("update %s: could not claim it; it stays in the inbox", update_id)
-                return
-            if payload is None:
-                return  # done already, or another worker has it
-            self._in_flight.add(update_id)
-            error: str | None = None
-            outcome = update_transaction.watch_outcome()
-            try:
-                update = arrived or Update.model_validate(payload, context={"bot": self.bot})
-                await self.dispatcher.feed_update(self.bot, update)
-            except Exception as exc:  # the error handlers answered what they could
-                log.exception("update %s failed", update_id)
-                error = type(exc).__name__
-            finally:
-                self._in_flight.discard(update_id)
-            if outcome.marked_done:
-                return  # the handler's own commit said so
-            try:
-                await self.inbox.finish(update_id, error=error)
-            except Exception:
-                log.exception("update %s: could not mark it done", update_id)
+                return await write()
+            except Exception as exc:
+                if delay is None:
+                    log.exception("update %s: could not %s; it stays in the inbox", update_id, what)
+                    return None
+                log.warning(
+                    "update %s: could not %s (%s); trying again in %s s",
+                    update_id,
+                    what,
+                    type(exc).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+        return None
+
+    async def _process(self, update_id: int, claim: Claim, arrived: Update | None) -> bool:
+        """Feeds the update to the dispatcher; True when a passing database fault means it
+        should be tried again."""
+        error: str | None = None
+        outcome = update_transaction.watch_outcome(
+            may_retry=claim.attempts < MAX_ATTEMPTS, again=claim.attempts > 1
+        )
+        try:
+            update = arrived or Update.model_validate(claim.payload, context={"bot": self.bot})
+            await self.dispatcher.feed_update(self.bot, update)
+        except Exception as exc:  # the error handlers answered what they could
+            if outcome.may_retry and not outcome.marked_done and passing_database_fault(exc):
+                log.warning(
+                    "update %s: %s (attempt %s); trying it again",
+                    update_id,
+                    type(exc).__name__,
+                    claim.attempts,
+                )
+                return True
+            log.exception("update %s failed", update_id)
+            error = type(exc).__name__
+        if outcome.marked_done:
+            return False  # the handler's own commit said so
+        await self._persist(
+            "mark it done", update_id, lambda: self.inbox.finish(update_id, error=error)
+        )
+        return False
 
     async def _renew_leases(self) -> None:
         while self._tasks:

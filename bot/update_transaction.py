@@ -12,7 +12,8 @@ each one (SQLAlchemy's `before_commit`):
   their answer may arrive before this update's commit;
 - once the handler runs, the inbox row of the update is marked done, so a crash before the
   first commit of the handler's effects processes the update again and a crash after it
-  does not process it twice.
+  does not process it twice. The update counts as marked only once that commit succeeded:
+  a commit refused by the database (locked, connection lost) leaves it to be tried again.
 A rollback forgets the buffered state, as it forgets everything else."""
 
 from contextvars import ContextVar
@@ -42,7 +43,8 @@ class UpdateWork:
 
     chat_id: int | None = None  # the update's own chat: only its state is buffered
     update_id: int | None = None  # set when the handler starts; cleared once marked
-    marked: bool = False  # a commit marked the update done
+    marking: int | None = None  # the update id a commit under way marks done
+    marked: bool = False  # a commit that succeeded marked the update done
     states: dict[str, PendingState] = field(default_factory=dict)
     # the own chat's state as the database holds it, read once per update: handlers and
     # filters ask for it several times, and only this update writes it while it runs
@@ -55,6 +57,8 @@ class UpdateOutcome:
     update done itself."""
 
     marked_done: bool = False
+    may_retry: bool = False  # a passing database fault is tried again, not apologised for
+    again: bool = False  # claimed before: a run that died, or a fault, may have done part
 
 
 _current: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
@@ -77,11 +81,24 @@ def unbind(token: Any) -> None:
     _current.reset(token)
 
 
-def watch_outcome() -> UpdateOutcome:
+def watch_outcome(*, may_retry: bool = False, again: bool = False) -> UpdateOutcome:
     """Called by the update's task before it feeds the update to the dispatcher."""
-    outcome = UpdateOutcome()
+    outcome = UpdateOutcome(may_retry=may_retry, again=again)
     _outcome.set(outcome)
     return outcome
+
+
+def processing_again() -> bool:
+    """Whether the update being handled was claimed before (its Telegram side effects up to
+    the failure may be there already)."""
+    outcome = _outcome.get()
+    return outcome is not None and outcome.again
+
+
+def may_retry() -> bool:
+    """Whether the update being handled will be tried again if it fails now."""
+    outcome = _outcome.get()
+    return outcome is not None and outcome.may_retry
 
 
 def report_outcome(session: AsyncSession) -> None:
@@ -118,7 +135,14 @@ def _ride_along(session: Session) -> None:
             .where(col(InboxUpdate.done_at).is_(None))
             .values(done_at=utcnow(), payload=null(), lease_until=None)
         )
-        pending.update_id = None
+        pending.marking, pending.update_id = pending.update_id, None
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    pending = session.info.get(_KEY)
+    if isinstance(pending, UpdateWork) and pending.marking is not None:
+        pending.marking = None
         pending.marked = True
 
 
@@ -134,6 +158,9 @@ def _forget(session: Session) -> None:
     pending = session.info.get(_KEY)
     if isinstance(pending, UpdateWork):
         pending.states.clear()
+        pending.stored.clear()  # may hold what the failed commit wrote: read it again
+        if pending.marking is not None:  # the commit that would have marked it failed
+            pending.update_id, pending.marking = pending.marking, None
 
 
 def _write_state(

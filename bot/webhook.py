@@ -10,7 +10,6 @@ import contextlib
 import hmac
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from aiogram import Bot
@@ -19,15 +18,13 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlmodel import select
 
-from bot.inbox import LEASE, Inbox, chat_of
-from bot.polling import recover
+from bot.inbox import Inbox, chat_of
+from bot.inbox_recovery import recover_forever
 from bot.update_runner import UpdateRunner
-from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-RECOVER_EVERY = LEASE.total_seconds() / 2
 
 BOT_KEY = web.AppKey("bot", Bot)
 INBOX_KEY = web.AppKey("inbox", Inbox)
@@ -81,7 +78,7 @@ def build_webhook_app(
     app.router.add_get("/healthz", healthz)
 
     async def recovery(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(_recover_forever(inbox, runner))
+        task = asyncio.create_task(recover_forever(inbox, runner))
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -90,16 +87,3 @@ def build_webhook_app(
 
     app.cleanup_ctx.append(recovery)
     return app
-
-
-async def _recover_forever(inbox: Inbox, runner: UpdateRunner) -> None:
-    """Updates left by a process that died (their lease ran out) are taken over."""
-    while True:
-        try:
-            settled = utcnow() - timedelta(seconds=RECOVER_EVERY)
-            recovered = await recover(inbox, runner, steal=False, stored_before=settled)
-            if recovered:
-                log.info("took over %d update(s) left unfinished", recovered)
-        except Exception:
-            log.exception("could not look for unfinished updates")
-        await asyncio.sleep(RECOVER_EVERY)

@@ -8,6 +8,9 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
+from bot import update_transaction
+from bot.transient import passing_database_fault
+
 router = Router(name="errors")
 log = logging.getLogger(__name__)
 
@@ -17,7 +20,13 @@ def _double_tap(error: Exception) -> bool:
     return isinstance(error, TelegramBadRequest) and "message is not modified" in error.message
 
 
-@router.errors()
+def _tried_again(event: ErrorEvent) -> bool:
+    """A passing database fault with attempts left: the update runner tries the update again
+    in a moment, so the person is not told of a failure they will not see."""
+    return passing_database_fault(event.exception) and update_transaction.may_retry()
+
+
+@router.errors(lambda event: not _tried_again(event))
 async def on_error(event: ErrorEvent) -> None:
     if _double_tap(event.exception):
         log.info("update %s changed nothing: %s", event.update.update_id, event.exception)

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram
-from bot.emulator.errors import QUERY_TOO_OLD
+from bot.emulator.errors import NOT_MODIFIED, QUERY_TOO_OLD
 from bot.inbox import Inbox
 from models import InboxUpdate, Notification, NotificationKind, Ticket
 from services.db import create_engine_for, session_factory
@@ -119,3 +119,29 @@ async def test_a_tap_whose_answer_telegram_refuses_is_still_carried_out(
         hoa.tap("✅ Có, gửi ngay")
         assert "Mã hồ sơ" in (await hoa.next_message(timeout=15))["text"]
     assert await count(db, Ticket) == 1
+
+
+async def test_a_tap_processed_again_after_a_crash_goes_on_past_an_edit_already_made(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    """The run that died had shown her choice under the question (an edit) before dying;
+    processing the tap again, Telegram refuses the same edit as "not modified". That is
+    not a button pressed twice: she gets the next question."""
+    group = fake.add_group()
+    await make_commune(db, staff_chat=group.id)
+    hoa = fake.add_user("Hoa")
+    async with running_bot(fake, database_url):
+        hoa.send("/new")
+        assert "Bạn muốn gửi gì?" in (await hoa.next_message(timeout=15))["text"]
+    hoa.tap("Phản ánh")
+    tap = fake.state.updates.pending[0]
+    engine = create_engine_for(database_url)
+    inbox = Inbox(session_factory(engine))
+    await inbox.store([Update.model_validate(tap)])
+    assert await inbox.claim(tap["update_id"]) is not None  # by the run that then died
+    await engine.dispose()
+    fake.state.updates.confirm(tap["update_id"] + 1)
+    fake.fail_next("editMessageText", status=400, description=NOT_MODIFIED)
+
+    async with running_bot(fake, database_url):
+        assert "lĩnh vực" in (await hoa.next_message(timeout=15))["text"]
