@@ -4,6 +4,7 @@ or on days off, and a late run catches up."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -106,3 +107,31 @@ async def test_the_morning_digest_or_nothing(session: AsyncSession) -> None:
     assert digest.payload["new"] == [ticket.id] and digest.payload["unassigned"] == [ticket.id]
     await desk.close(session, ticket, officer, "Đã sửa xong", at=RECEIVED, now=RECEIVED)
     assert await reminders.send_digests(session, POLICY, at(18, 11, 8)) == 0  # nothing open
+
+
+async def test_a_backlog_longer_than_a_batch_is_reminded_once_each(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job commits every few cases (short write locks); each case is reminded once, and
+    a run after it (or after a crash between batches) adds nothing twice."""
+    monkeypatch.setattr(reminders, "BATCH", 3)
+    commune, _officer, _leader, _ticket = await _world(session)
+    hoa = await residents.get_or_create_by_telegram(session, 9, full_name="Hoa", username=None)
+    for number in range(7):
+        await tickets.submit_ticket(
+            session,
+            commune=commune,
+            resident=hoa,
+            policy=POLICY,
+            now=RECEIVED,
+            draft=tickets.TicketDraft(
+                kind=Kind.REPORT,
+                category_id=None,
+                text=f"Đèn đường số {number} không sáng",
+                received_at=RECEIVED,
+                channel=Channel.TELEGRAM,
+            ),
+        )
+    assert await reminders.remind_deadlines(session, POLICY, at(19, 11, 10)) == 8
+    assert await reminders.remind_deadlines(session, POLICY, at(19, 11, 11)) == 0
+    assert await _queued(session, NotificationKind.REMINDER) == [("ack_overdue", None)] * 8
