@@ -129,7 +129,8 @@ async def search_tickets(
     session: AsyncSession, commune_ids: Sequence[int], query: str, *, limit: int = 10
 ) -> list[Ticket]:
     """By code, or by words of the text, diacritics and case ignored (folded in Python over
-    the commune's tickets, newest first: a commune has thousands, not millions)."""
+    the texts of the commune's 5,000 newest tickets: a commune has thousands, not millions;
+    only the ids and texts are read, then the few tickets found)."""
     try:
         code = parse_code(query)
     except InvalidTicketCode:
@@ -138,14 +139,24 @@ async def search_tickets(
     if code:
         return list((await session.exec(base.where(Ticket.code == code))).all())
     needle = fold(query)
-    found: list[Ticket] = []
-    rows = await session.exec(base.order_by(col(Ticket.received_at).desc()).limit(5000))
-    for ticket in rows:
-        if needle and needle in fold(ticket.text):
-            found.append(ticket)
+    if not needle:
+        return []
+    texts = await session.exec(
+        select(Ticket.id, Ticket.text)
+        .where(col(Ticket.commune_id).in_(list(commune_ids)))
+        .order_by(col(Ticket.received_at).desc())
+        .limit(5000)
+    )
+    found: list[int] = []
+    for ticket_id, text in texts:
+        if ticket_id is not None and needle in fold(text):
+            found.append(ticket_id)
             if len(found) >= limit:
                 break
-    return found
+    if not found:
+        return []
+    tickets = {t.id: t for t in (await session.exec(base.where(col(Ticket.id).in_(found)))).all()}
+    return [tickets[ticket_id] for ticket_id in found]
 
 
 async def queue(session: AsyncSession, staff: Staff) -> list[Ticket]:
