@@ -1,5 +1,6 @@
 """Benchmark (not a test): updates a second through the fake Bot API server, for a bare
-aiogram echo bot (the ceiling), a bare python-telegram-bot echo bot, and ours filing cases;
+aiogram echo bot (the ceiling), a bare python-telegram-bot echo bot, the aiogram echo behind
+our crash-safe inbox (the floor the inbox sets), and ours filing cases;
 our latency at a fixed offered load; our peak memory over 100,000 cases.
 
     .venv/bin/python -m bench.updates [--quick] [--database-url URL] [--skip-memory]
@@ -17,10 +18,11 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bench import updates_ours as ours
-from bench.updates_echo import aiogram_echo, burst, ptb_echo
+from bench.updates_echo import aiogram_echo, burst, inbox_echo, ptb_echo
 from bench.updates_memory import memory
 from bench.updates_probe import Probe, load_average, quiet
 from bot.emulator import FakeTelegram
+from services.db import create_sync_engine, is_sqlite
 from services.migrations import upgrade_database
 
 Bot = Callable[[FakeTelegram], AbstractAsyncContextManager[None]]
@@ -44,6 +46,13 @@ async def our_figures(url: str, residents: int, loads: list[tuple[float, float]]
                 await quiet(probe)  # the staff cards of the run before are all sent
                 figures.append(await ours.latency(fake, probe, per_second, seconds))
     return figures
+
+
+def forget_inbox(url: str) -> None:
+    engine = create_sync_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM inboxupdate")
+    engine.dispose()
 
 
 def show(title: str, figures: dict[str, float]) -> None:
@@ -80,6 +89,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'updates.db'}"
         upgrade_database(url)
+        floor_url = f"sqlite:///{Path(tmp) / 'inbox-echo.db'}"
+        if not is_sqlite(url):  # the same database as ours, emptied after
+            floor_url = url
+        upgrade_database(floor_url)
+        floor = asyncio.run(echo_rate(inbox_echo(floor_url), echoes))
+        if floor_url == url:
+            forget_inbox(url)  # the fake numbers its updates from the same start each run
+        show(
+            f"aiogram echo through our inbox, {echoes} updates",
+            {"updates/s": floor, "of aiogram": floor / ceiling},
+        )
         figures = asyncio.run(our_figures(url, residents, loads))
         rate = figures[0]["updates/s"]
         show(
