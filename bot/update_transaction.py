@@ -12,7 +12,9 @@ each one (SQLAlchemy's `before_commit`):
   their answer may arrive before this update's commit;
 - once the handler runs, the inbox row of the update is marked done, so a crash before the
   first commit of the handler's effects processes the update again and a crash after it
-  does not process it twice. The update counts as marked only once that commit succeeded:
+  does not process it twice. So a handler commits its work once: an earlier commit of its
+  own would carry the mark, and a crash after it would lose the rest. The update counts as
+  marked only once that commit succeeded:
   a commit refused by the database (locked, connection lost) leaves it to be tried again.
 A rollback forgets the buffered state, as it forgets everything else."""
 

@@ -19,13 +19,13 @@ BUTTON_LIMIT = 10
 
 
 async def resident_commune(session: AsyncSession, resident: Resident) -> Commune | None:
+    """Their commune; the only one there is, without asking. That one is not saved here: a
+    commit in the middle of a handler would mark its update done before the handler's own
+    work (a crash in between lost a resident's tap); filing a case saves it."""
     if resident.commune_id is not None:
         return await session.get(Commune, resident.commune_id)
     registered = await communes.list_communes(session)
-    if len(registered) == 1:
-        await residents.choose_commune(session, resident, registered[0])
-        return registered[0]
-    return None
+    return registered[0] if len(registered) == 1 else None
 
 
 async def ask_commune(
