@@ -58,24 +58,30 @@ class Inbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def store(self, updates: Sequence[Update]) -> None:
-        """Keep the updates (known ones are left as they are); committed on return."""
+    async def store(self, updates: Sequence[Update], *, claim: bool = False) -> set[int]:
+        """Keep the updates (known ones are left as they are); committed on return.
+        `claim`: the new ones are leased to this worker as they are stored (their first
+        attempt), saving each a transaction of its own; returns their ids."""
         if not updates:
-            return
+            return set()
+        now = utcnow()
         rows = [
             {
                 "update_id": u.update_id,
                 "chat_id": chat_of(u),
                 "payload": u.model_dump(mode="json", exclude_none=True),
-                "received_at": utcnow(),
-                "attempts": 0,
+                "received_at": now,
+                "attempts": 1 if claim else 0,
+                "lease_until": now + LEASE if claim else None,
             }
             for u in updates
         ]
         async with self.sessions() as session:
             dialect = session.get_bind().dialect.name
-            await session.exec(_insert_ignoring_known(dialect), params=rows)
+            insert = _insert_ignoring_known(dialect).returning(col(InboxUpdate.update_id))
+            stored = {int(row[0]) for row in await session.exec(insert, params=rows)}
             await session.commit()
+        return stored if claim else set()
 
     async def claim(self, update_id: int, *, steal: bool = False) -> Claim | None:
         """The update's payload if this worker may process it now: stored, not done, not

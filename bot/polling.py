@@ -58,7 +58,7 @@ class Poller:
                 updates = await self._poll(offset)
                 if updates is None:
                     break  # stopped while waiting
-                await self.inbox.store(updates)
+                claimed = await self.inbox.store(updates, claim=True)
             except TelegramConflictError as exc:
                 log.error(
                     "another process is polling with this token, or a webhook is set: %s", exc
@@ -75,7 +75,12 @@ class Poller:
                 continue
             backoff.reset()
             for update in updates:
-                self.runner.submit(update.update_id, chat_of(update), update=update)
+                self.runner.submit(
+                    update.update_id,
+                    chat_of(update),
+                    update=update,
+                    claimed=update.update_id in claimed,
+                )
             if updates:
                 offset = updates[-1].update_id + 1
 

@@ -50,15 +50,20 @@ class UpdateRunner:
         *,
         steal: bool = False,
         update: Update | None = None,
+        claimed: bool = False,
     ) -> None:
         """Process a stored update after the chat's earlier ones. `steal`: take it even if
         leased (a single poller recovering what its previous run left). `update`: the update
-        as it arrived, when at hand, so its stored copy need not be parsed again."""
+        as it arrived, when at hand, so its stored copy need not be parsed again.
+        `claimed`: with `update`, stored with this worker's lease (`Inbox.store(claim=True)`)."""
         if update_id in self._queued:
             return
         self._queued.add(update_id)
         previous = self._last_of_chat.get(chat_id) if chat_id is not None else None
-        task = asyncio.create_task(self._run(update_id, previous, steal, update))
+        first = Claim({}, attempts=1) if claimed and update is not None else None
+        if first is not None:
+            self._in_flight.add(update_id)  # its lease is renewed while it waits its turn
+        task = asyncio.create_task(self._run(update_id, previous, steal, update, first))
         self._tasks.add(task)
         if chat_id is not None:
             self._last_of_chat[chat_id] = task
@@ -66,6 +71,7 @@ class UpdateRunner:
         def done(finished: asyncio.Task[None]) -> None:
             self._tasks.discard(finished)
             self._queued.discard(update_id)
+            self._in_flight.discard(update_id)
             if chat_id is not None and self._last_of_chat.get(chat_id) is finished:
                 del self._last_of_chat[chat_id]
 
@@ -79,11 +85,14 @@ class UpdateRunner:
         previous: asyncio.Task[None] | None,
         steal: bool,
         arrived: Update | None,
+        claim: Claim | None,
     ) -> None:
         if previous is not None:
             await asyncio.wait([previous])
         async with self._slots:
-            while (claim := await self._claim(update_id, steal)) is not None:
+            if claim is None:
+                claim = await self._claim(update_id, steal)
+            while claim is not None:
                 self._in_flight.add(update_id)  # its lease is renewed, even while it waits
                 try:
                     if not await self._process(update_id, claim, arrived):
@@ -91,7 +100,7 @@ class UpdateRunner:
                     await asyncio.sleep(RETRY_SECONDS * 2 ** (claim.attempts - 1))
                 finally:
                     self._in_flight.discard(update_id)
-                steal = True  # the lease is this worker's own
+                claim = await self._claim(update_id, steal=True)  # the lease is its own
 
     async def _claim(self, update_id: int, steal: bool) -> Claim | None:
         """None when it is done already, another worker has it, or the database keeps

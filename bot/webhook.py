@@ -46,13 +46,15 @@ async def receive(request: web.Request) -> web.Response:
     except (ValueError, ValidationError):
         return web.Response(status=400, text="not an update")
     try:
-        await request.app[INBOX_KEY].store([update])
+        claimed = await request.app[INBOX_KEY].store([update], claim=True)
     except Exception:
         log.exception(
             "update %s could not be stored; Telegram will send it again", update.update_id
         )
         return web.Response(status=503, text="try again")
-    request.app[RUNNER_KEY].submit(update.update_id, chat_of(update), update=update)
+    request.app[RUNNER_KEY].submit(
+        update.update_id, chat_of(update), update=update, claimed=update.update_id in claimed
+    )
     return web.Response(text="")
 
 
