@@ -1,5 +1,8 @@
 """Words of the scheduled chasing: reminders, the leaders' list of late cases, the digest."""
 
+from datetime import datetime
+from typing import NamedTuple
+
 from aiogram.types import ReplyParameters
 from aiogram.utils.i18n import gettext as _
 from sqlmodel import col, select
@@ -9,7 +12,7 @@ from bot.compose import Outgoing, composer
 from bot.context import AppContext
 from bot.desk_render import card_keyboard
 from bot.formatting import escape, local_day
-from models import Notification, NotificationKind, Staff, Ticket
+from models import Notification, NotificationKind, Staff, Ticket, TicketStatus
 from services.messages import card_of
 from services.views import load_ticket_view
 
@@ -45,13 +48,26 @@ async def _reminder(
     return [Outgoing("text", params)]
 
 
-async def _tickets(session: AsyncSession, ids: list[int]) -> list[Ticket]:
+class Listed(NamedTuple):
+    """What a list of cases shows of each: a digest or the leaders' list may name thousands,
+    and whole tickets with their texts cost the bot tens of megabytes."""
+
+    code: str
+    status: TicketStatus
+    assignee_id: int | None
+    resolve_due_at: datetime
+
+
+async def _tickets(session: AsyncSession, ids: list[int]) -> list[Listed]:
     rows = (
         await session.exec(
-            select(Ticket).where(col(Ticket.id).in_(ids)).order_by(col(Ticket.resolve_due_at))
+            select(Ticket.code, Ticket.status, Ticket.assignee_id, Ticket.resolve_due_at)
+            .where(col(Ticket.id).in_(ids))
+            .order_by(col(Ticket.resolve_due_at))
         )
     ).all()
-    return [t for t in rows if t.status.is_open]
+    listed = [Listed(*row) for row in rows]
+    return [case for case in listed if case.status.is_open]
 
 
 @composer(NotificationKind.ESCALATION)
