@@ -1,4 +1,4 @@
-"""work in progress
+"""inbox and first answer
 
 Revision ID: 2b9eb71a12a0
 Revises: 1df939c283e4
