@@ -1,12 +1,16 @@
 """The staff desk end to end: the card's buttons, commands, replies under the card, and
 what the resident hears at each step."""
 
+from typing import Any
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.emulator import FakeChat, FakeTelegram, FakeUser
 from models import AuditEntry, Rating, Role, Ticket, TicketEvent, TicketStatus
+from services import messages as channel_messages
+from services.messages import STAFF_COPIES
 from tests.e2e.conftest import StaffSpec, make_commune
 
 
@@ -47,6 +51,12 @@ async def _card_text(fake: FakeTelegram, group: FakeChat, card: dict) -> str:
     return fake.message(group.id, card["message_id"])["text"]
 
 
+async def _recorded(db: AsyncSession, message: dict[str, Any]) -> bool:
+    await db.rollback()  # a fresh snapshot
+    chat, message_id = message["chat"]["id"], message["message_id"]
+    return await channel_messages.ticket_of(db, chat, message_id, STAFF_COPIES) is not None
+
+
 async def test_the_full_life_of_a_case(
     fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
 ) -> None:
@@ -75,6 +85,9 @@ async def test_the_full_life_of_a_case(
         lambda: "Người xử lý: Lan" in fake.message(group.id, card["message_id"])["text"]
     )
 
+    # a person reads before replying; the test waits as long as the outbox takes to record
+    # which case the copy is about (it does so once Telegram confirmed the copy)
+    await fake.wait_until(lambda: _recorded(db, copy))
     lan.reply(copy, "Đã báo điện lực, chiều mai sẽ thay bóng.")
     question = await lan.next_message()
     assert "Gửi nội dung này" in question["text"]
