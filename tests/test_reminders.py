@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Channel, Kind, Notification, NotificationKind, Role
+from models import Channel, Commune, Kind, Notification, NotificationKind, Role, Ticket
 from services import communes, desk, reminders, residents, staff, tickets
 from services.calendar import WorkingCalendar
 from services.deadlines import DeadlinePolicy
@@ -27,8 +27,13 @@ async def _world(session: AsyncSession):  # type: ignore[no-untyped-def]
     await communes.update_commune(session, commune, staff_chat_id=-100)
     officer = await staff.add_staff(session, commune, telegram_id=1, role=Role.OFFICER, name="Lan")
     leader = await staff.add_staff(session, commune, telegram_id=2, role=Role.LEADER, name="Mạnh")
+    ticket = await _file(session, commune, "Đường hỏng nặng")
+    return commune, officer, leader, ticket
+
+
+async def _file(session: AsyncSession, commune: Commune, text: str) -> Ticket:
     hoa = await residents.get_or_create_by_telegram(session, 9, full_name="Hoa", username=None)
-    ticket = await tickets.submit_ticket(
+    return await tickets.submit_ticket(
         session,
         commune=commune,
         resident=hoa,
@@ -37,12 +42,11 @@ async def _world(session: AsyncSession):  # type: ignore[no-untyped-def]
         draft=tickets.TicketDraft(
             kind=Kind.REPORT,
             category_id=None,
-            text="Đường hỏng nặng",
+            text=text,
             received_at=RECEIVED,
             channel=Channel.TELEGRAM,
         ),
     )
-    return commune, officer, leader, ticket
 
 
 async def _queued(session: AsyncSession, kind: NotificationKind) -> list[tuple[str, int | None]]:
@@ -116,22 +120,8 @@ async def test_a_backlog_longer_than_a_batch_is_reminded_once_each(
     a run after it (or after a crash between batches) adds nothing twice."""
     monkeypatch.setattr(reminders, "BATCH", 3)
     commune, _officer, _leader, _ticket = await _world(session)
-    hoa = await residents.get_or_create_by_telegram(session, 9, full_name="Hoa", username=None)
     for number in range(7):
-        await tickets.submit_ticket(
-            session,
-            commune=commune,
-            resident=hoa,
-            policy=POLICY,
-            now=RECEIVED,
-            draft=tickets.TicketDraft(
-                kind=Kind.REPORT,
-                category_id=None,
-                text=f"Đèn đường số {number} không sáng",
-                received_at=RECEIVED,
-                channel=Channel.TELEGRAM,
-            ),
-        )
+        await _file(session, commune, f"Đèn đường số {number} không sáng")
     assert await reminders.remind_deadlines(session, POLICY, at(19, 11, 10)) == 8
     assert await reminders.remind_deadlines(session, POLICY, at(19, 11, 11)) == 0
     assert await _queued(session, NotificationKind.REMINDER) == [("ack_overdue", None)] * 8
