@@ -44,7 +44,7 @@ def chat_of(update: Update) -> int | None:
 
 @dataclass(frozen=True)
 class Claim:
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None  # None: leased as it was stored, the update is at hand
     attempts: int  # this one included
 
 

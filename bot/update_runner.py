@@ -60,7 +60,7 @@ class UpdateRunner:
             return
         self._queued.add(update_id)
         previous = self._last_of_chat.get(chat_id) if chat_id is not None else None
-        first = Claim({}, attempts=1) if claimed and update is not None else None
+        first = Claim(payload=None, attempts=1) if claimed and update is not None else None
         if first is not None:
             self._in_flight.add(update_id)  # its lease is renewed while it waits its turn
         task = asyncio.create_task(self._run(update_id, previous, steal, update, first))
@@ -105,10 +105,9 @@ class UpdateRunner:
     async def _claim(self, update_id: int, steal: bool) -> Claim | None:
         """None when it is done already, another worker has it, or the database keeps
         refusing (then the recovery loop submits it again later)."""
-        claimed = await self._persist(
+        return await self._persist(
             "claim it", update_id, lambda: self.inbox.claim(update_id, steal=steal)
         )
-        return claimed if isinstance(claimed, Claim) else None
 
     @staticmethod
     async def _persist(what: str, update_id: int, write: Callable[[], Awaitable[T]]) -> T | None:
