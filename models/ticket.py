@@ -14,6 +14,7 @@ from models.enums import (
     Rating,
     TicketStatus,
 )
+from models.moments import moment_column
 
 
 class Ticket(SQLModel, table=True):
@@ -24,25 +25,27 @@ class Ticket(SQLModel, table=True):
         UniqueConstraint("commune_id", "code"),
         Index("ix_ticket_open_due", "status", "resolve_due_at"),
         # a commune's tickets by receipt, carrying every column the statistics read: the
-        # reports (services/statistics_*.py) scan it and never touch the table's rows
+        # reports (services/statistics_*.py) scan it and never touch the table's rows. Its
+        # moments are the *_us integers below: SQLite compares and groups them several times
+        # faster than its text timestamps, and the index is a third of the size
         Index(
             "ix_ticket_report",
             "commune_id",
-            "received_at",
-            "closed_at",
-            "first_answered_at",
+            "received_us",
+            "closed_us",
+            "first_answered_us",
             "status",
             "channel",
             "kind",
             "category_id",
             "village_id",
             "resident_id",
-            "resolve_due_at",
-            "forward_due_at",
-            "ack_due_at",
-            "acknowledged_at",
+            "resolve_due_us",
+            "forward_due_us",
+            "ack_due_us",
+            "acknowledged_us",
             "rating",
-            "rated_at",
+            "rated_us",
             "id",
         ),
     )
@@ -79,6 +82,17 @@ class Ticket(SQLModel, table=True):
     rating: Rating | None = Field(default=None, sa_type=enum_type(Rating))
     rated_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # The moments above as microseconds since 1970-01-01 UTC, for the statistics. The
+    # database keeps them (triggers, models/moments.py): nothing writes them, and no writer
+    # of a ticket, ORM, Core or raw SQL, can leave them out of step.
+    received_us: int | None = moment_column()
+    ack_due_us: int | None = moment_column()
+    resolve_due_us: int | None = moment_column()
+    forward_due_us: int | None = moment_column()
+    acknowledged_us: int | None = moment_column()
+    closed_us: int | None = moment_column()
+    first_answered_us: int | None = moment_column()
+    rated_us: int | None = moment_column()
 
 
 class TicketEvent(SQLModel, table=True):

@@ -60,7 +60,7 @@ class Handled:
 async def by_day(session: AsyncSession, scope: Scope, out: Received) -> None:
     """The received cases by local day of receipt, channel and kind."""
     key = RECEIVED.pack(
-        scope.local_day(Ticket.received_at),
+        scope.local_day(Ticket.received_us),
         kind=code(Ticket.kind, KINDS),
         channel=code(Ticket.channel, CHANNELS),
     )
@@ -103,8 +103,8 @@ async def _names(session: AsyncSession, table: Any, ids: set[int]) -> dict[int, 
 def _received_or_carried(scope: Scope) -> ColumnElement[int]:
     """Received in the period (acknowledged in time or not), or carried over."""
     in_time = and_(
-        col(Ticket.acknowledged_at) <= col(Ticket.ack_due_at),  # NULL: not acknowledged
-        col(Ticket.acknowledged_at) <= scope.moment,
+        col(Ticket.acknowledged_us) <= col(Ticket.ack_due_us),  # NULL: not acknowledged
+        col(Ticket.acknowledged_us) <= scope.moment_us,
     )
     received = HANDLED.pack(received=1) + HANDLED.pack(in_time=flag(in_time))
     return case((scope.is_received(), received), else_=0)
@@ -114,25 +114,25 @@ def _how_it_stands(scope: Scope) -> ColumnElement[int]:
     """Open at the as-of moment (due by then or not), or closed in the period: how, rated
     how, and for an answer, its local date against its deadline's (1 early, 2 on time,
     3 late). One CASE that reads each column once: the pass spends most of its time here."""
-    moment, closed_at = scope.moment, col(Ticket.closed_at)
-    still_open = HANDLED.pack(still_open=case((col(Ticket.resolve_due_at) < moment, 2), else_=1))
+    moment, closed = scope.moment_us, col(Ticket.closed_us)
+    still_open = HANDLED.pack(still_open=case((col(Ticket.resolve_due_us) < moment, 2), else_=1))
     answered = {s.value for s in ANSWERED}
     outcomes: dict[str, Any] = {}
     for i, status in enumerate(STATUSES):
         outcomes[status] = HANDLED.pack(closed=1, status=i)
         if status in answered:
             due = (
-                Ticket.forward_due_at if status == TicketStatus.FORWARDED else Ticket.resolve_due_at
+                Ticket.forward_due_us if status == TicketStatus.FORWARDED else Ticket.resolve_due_us
             )
-            late_by = scope.local_day(closed_at) - scope.local_day(due)
+            late_by = scope.local_day(closed) - scope.local_day(due)
             outcomes[status] += HANDLED.pack(late=2 + scope.sign(late_by))
     outcome = case(
         outcomes, value=Ticket.status, else_=HANDLED.pack(closed=1, status=len(STATUSES))
     )
-    rated = case((col(Ticket.rated_at) <= moment, 1 + code(Ticket.rating, RATINGS)), else_=0)
+    rated = case((col(Ticket.rated_us) <= moment, 1 + code(Ticket.rating, RATINGS)), else_=0)
     return case(
-        (or_(closed_at.is_(None), closed_at > moment), still_open),
-        (closed_at >= scope.start, outcome + HANDLED.pack(rating=rated)),
+        (or_(closed.is_(None), closed > moment), still_open),
+        (closed >= scope.start_us, outcome + HANDLED.pack(rating=rated)),
         else_=0,
     )
 

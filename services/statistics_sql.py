@@ -3,28 +3,29 @@
 Every count is a GROUP BY over one of three populations of the report's communes (and
 channels): the cases received in the period, the cases handled in it (received, or carried
 over from before it), and for durations the handled cases that had an answer by the as-of
-moment. Local dates are compared and grouped inside the database; Vietnam keeps one UTC
-offset all year, so a local date is the UTC moment shifted by that offset."""
+moment. They read the moments' integer twins (microseconds since 1970 UTC, models/moments.py),
+which compare and group faster than timestamps, and the same on both databases. Local dates
+are computed inside the database; Vietnam keeps one UTC offset all year, so a local date is
+the UTC moment shifted by that offset, in whole days."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, literal, or_, type_coerce
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.types import Interval
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Ticket, TicketStatus
 from models.enums import DIGITAL_CHANNELS
+from models.moments import micros
 
 ANSWERED = (TicketStatus.RESOLVED, TicketStatus.FORWARDED, TicketStatus.REJECTED)
 EPOCH = date(1970, 1, 1)
-_DAY_MS = 86_400_000
-_JULIAN_EPOCH_MS = 2_440_588 * _DAY_MS  # julianday('1970-01-01 12:00') * one day
+_DAY_US = 86_400_000_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,18 @@ class Scope:
     def of(self, commune_ids: Sequence[int]) -> "Scope":
         return replace(self, commune_ids=tuple(commune_ids))
 
+    @property
+    def start_us(self) -> int:
+        return micros(self.start)
+
+    @property
+    def end_us(self) -> int:
+        return micros(self.end)
+
+    @property
+    def moment_us(self) -> int:
+        return micros(self.moment)
+
     def base(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = [col(Ticket.commune_id).in_(self.commune_ids)]
         if self.channels == "digital":
@@ -53,34 +66,33 @@ class Scope:
         """Received in the period, by the as-of moment."""
         return [
             *self.base(),
-            col(Ticket.received_at) >= self.start,
-            col(Ticket.received_at) < self.end,
-            col(Ticket.received_at) <= self.moment,
+            col(Ticket.received_us) >= self.start_us,
+            col(Ticket.received_us) < self.end_us,
+            col(Ticket.received_us) <= self.moment_us,
         ]
 
     def handled(self) -> list[ColumnElement[bool]]:
         """Received in the period, or carried over: received before it and still open at its
         start. The first term bounds the index range both kinds share."""
+        received, closed = col(Ticket.received_us), col(Ticket.closed_us)
+        start = self.start_us
         return [
             *self.base(),
-            col(Ticket.received_at) < self.end,
+            received < self.end_us,
             or_(
-                and_(col(Ticket.received_at) >= self.start, col(Ticket.received_at) <= self.moment),
-                and_(
-                    col(Ticket.received_at) < self.start,
-                    or_(col(Ticket.closed_at).is_(None), col(Ticket.closed_at) >= self.start),
-                ),
+                and_(received >= start, received <= self.moment_us),
+                and_(received < start, or_(closed.is_(None), closed >= start)),
             ),
         ]
 
     def is_received(self) -> ColumnElement[bool]:
         """Among handled tickets: received in the period (the others are carried over)."""
-        return col(Ticket.received_at) >= self.start
+        return col(Ticket.received_us) >= self.start_us
 
     def closed_by(self) -> ColumnElement[bool]:
         """Closed in the period, by the as-of moment."""
-        closed = col(Ticket.closed_at)
-        return and_(closed.is_not(None), closed <= self.moment, closed >= self.start)
+        closed = col(Ticket.closed_us)
+        return and_(closed.is_not(None), closed <= self.moment_us, closed >= self.start_us)
 
     def sign(self, value: ColumnElement[int]) -> ColumnElement[int]:
         """-1, 0 or 1, the value computed once (a CASE would compute it for each branch)."""
@@ -88,16 +100,12 @@ class Scope:
             return func.greatest(func.least(value, 1), -1)
         return func.max(func.min(value, 1), -1)  # SQLite's scalar min and max
 
-    def local_day(self, moment: Any) -> ColumnElement[int]:
-        """The local date of a UTC column as a number of days since 1970-01-01, so that
-        dates compare, subtract and pack into grouping keys the same way on both databases.
-        (SQLite's julianday() counts whole milliseconds: the rounding below is exact.)"""
-        if self.dialect == "postgresql":
-            local = cast(func.timezone(literal(self.offset, Interval()), moment), Date)
-            return type_coerce(local - cast(literal(EPOCH), Date), Integer)  # date - date
-        shift = int(self.offset.total_seconds() * 1000) + _DAY_MS // 2 - _JULIAN_EPOCH_MS
-        millis = func.julianday(moment) * float(_DAY_MS) + (shift + 0.5)
-        return cast(millis, Integer) // _DAY_MS
+    def local_day(self, moment_us: Any) -> ColumnElement[int]:
+        """The local date of a *_us column as a number of days since 1970-01-01, so that
+        dates compare, subtract and pack into grouping keys the same way on both databases
+        (integer division: the moments are after 1970)."""
+        shift = self.offset // timedelta(microseconds=1)
+        return (col(moment_us) + shift) // _DAY_US
 
 
 async def count_by(
