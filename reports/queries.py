@@ -3,20 +3,21 @@
 tables). Scoped exactly as the statistics are: the communes, the channels, the cases
 received in the period by `as_of` or carried over into it."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Category, Ticket, TicketStatus
-from models.enums import DIGITAL_CHANNELS
-from services.statistics import ANSWERED, Period
+from services.statistics import ANSWERED, Period, scope_for
+from services.statistics_sql import as_date
 
 UNCATEGORISED = "Chưa phân loại"
 
@@ -40,22 +41,6 @@ class Row:
         return asdict(self)
 
 
-def _scope(commune_ids: Sequence[int], channels: str) -> list[Any]:
-    where = [col(Ticket.commune_id).in_(list(commune_ids))]
-    if channels == "digital":
-        where.append(col(Ticket.channel).in_([c.value for c in DIGITAL_CHANNELS]))
-    return where
-
-
-def _local_month(session: AsyncSession, column: Any, tz: ZoneInfo) -> Any:
-    """ "2024-11" of a moment's local date, in SQL."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        return func.to_char(func.timezone(str(tz), column), "YYYY-MM")
-    offset = datetime(2024, 1, 1, tzinfo=tz).utcoffset() or timedelta(0)  # no DST in Vietnam
-    hours = int(offset.total_seconds() // 3600)
-    return func.strftime("%Y-%m", column, f"{hours:+d} hours")
-
-
 async def answered_by_month(
     session: AsyncSession,
     tz: ZoneInfo,
@@ -65,29 +50,27 @@ async def answered_by_month(
     channels: str = "all",
 ) -> dict[str, int]:
     """Cases answered (resolved, forwarded, rejected) in the period by `moment`, per local
-    month of the answer: {"2024-11": 12}."""
-    start, _end = period.bounds(tz)
-    month = _local_month(session, Ticket.closed_at, tz)
+    month of the answer: {"2024-11": 12}. Counted by local day in SQL, as the statistics
+    count (on the moments' integer twins), and by month here."""
+    scope = scope_for(session, commune_ids, period, tz, moment, channels)
+    closed = col(Ticket.closed_us)
+    day = scope.local_day(Ticket.closed_us)
     rows = (
         await session.exec(
-            select(month, func.count())
+            select(day, func.count())
             .where(
-                *_scope(commune_ids, channels),
-                col(Ticket.closed_at) >= start,
-                col(Ticket.closed_at) <= moment,
+                *scope.base(),
+                closed >= scope.start_us,
+                closed <= scope.moment_us,
                 col(Ticket.status).in_([s.value for s in ANSWERED]),
             )
-            .group_by(month)
+            .group_by(day)
         )
     ).all()
-    return {str(key): int(count) for key, count in rows if key is not None}
-
-
-def _local_date(session: AsyncSession, column: Any, tz: ZoneInfo) -> Any:
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        return func.date(func.timezone(str(tz), column))
-    offset = datetime(2024, 1, 1, tzinfo=tz).utcoffset() or timedelta(0)
-    return func.date(column, f"{int(offset.total_seconds() // 3600):+d} hours")
+    months: Counter[str] = Counter()
+    for local_day, count in rows:
+        months[as_date(local_day).strftime("%Y-%m")] += int(count)
+    return dict(sorted(months.items()))
 
 
 async def breakdown(
@@ -102,39 +85,31 @@ async def breakdown(
     it: the local date of the answer against the local date of the deadline in force
     (forwarding against its own); merged and withdrawn cases are neither answered nor
     pending."""
-    start, end = period.bounds(tz)
-    received = and_(
-        col(Ticket.received_at) >= start,
-        col(Ticket.received_at) < end,
-        col(Ticket.received_at) <= moment,
-    )
-    carried = and_(
-        col(Ticket.received_at) < start,
-        or_(col(Ticket.closed_at).is_(None), col(Ticket.closed_at) >= start),
-    )
-    closed = and_(col(Ticket.closed_at).is_not(None), col(Ticket.closed_at) <= moment)
+    scope = scope_for(session, commune_ids, period, tz, moment, channels)
+    closed_us = col(Ticket.closed_us)
+    closed = and_(closed_us.is_not(None), closed_us <= scope.moment_us)
     deadline = case(
-        (col(Ticket.status) == TicketStatus.FORWARDED.value, col(Ticket.forward_due_at)),
-        else_=col(Ticket.resolve_due_at),
+        (col(Ticket.status) == TicketStatus.FORWARDED.value, col(Ticket.forward_due_us)),
+        else_=col(Ticket.resolve_due_us),
     )
-    answered_on = _local_date(session, Ticket.closed_at, tz)
-    due_on = _local_date(session, deadline, tz)
+    answered_on = scope.local_day(Ticket.closed_us)
+    due_on = scope.local_day(deadline)
     outcome = case(
         (
             and_(closed, col(Ticket.status).in_([s.value for s in ANSWERED])),
             case((answered_on < due_on, "early"), (answered_on == due_on, "on_time"), else_="late"),
         ),
         (closed, "other"),
-        (col(Ticket.resolve_due_at) < moment, "overdue"),
+        (col(Ticket.resolve_due_us) < scope.moment_us, "overdue"),
         else_="not_due",
     ).label("outcome")
-    is_new = case((col(Ticket.received_at) >= start, 1), else_=0).label("is_new")
+    is_new = case((scope.is_received(), 1), else_=0).label("is_new")
     # five columns: more than sqlmodel's select() is typed for, so SQLAlchemy's own
     statement: Any = (
         select_columns(col(Ticket.channel), col(Category.name), is_new, outcome, func.count())
         .select_from(Ticket)
         .outerjoin(Category, col(Category.id) == col(Ticket.category_id))
-        .where(*_scope(commune_ids, channels), or_(received, carried))
+        .where(*scope.handled())
         .group_by(Ticket.channel, Category.name, is_new, outcome)
     )
     rows = (await session.exec(statement)).all()

@@ -101,7 +101,7 @@ class Statistics:
         return out
 
 
-def _scope(
+def scope_for(
     session: AsyncSession,
     commune_ids: Sequence[int],
     period: "Period",
@@ -190,7 +190,7 @@ async def compute(
     _start, end = period.bounds(tz)
     moment = min(as_of or now, end)
     stats = Statistics(list(commune_ids), period.start, period.end, moment, channels)
-    scope = _scope(session, commune_ids, period, tz, moment, channels)
+    scope = scope_for(session, commune_ids, period, tz, moment, channels)
     received, handled = counts.Received(), counts.Handled()
     async with readers.readers_for(session) as sessions:
         duration_passes, finish_durations = await _durations(session, policy, scope)

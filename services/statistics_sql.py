@@ -105,7 +105,8 @@ class Scope:
         dates compare, subtract and pack into grouping keys the same way on both databases
         (integer division: the moments are after 1970)."""
         shift = self.offset // timedelta(microseconds=1)
-        return (col(moment_us) + shift) // _DAY_US
+        day: ColumnElement[int] = (moment_us + shift) // _DAY_US
+        return day
 
 
 async def count_by(
