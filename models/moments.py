@@ -3,11 +3,11 @@
 The statistics scan a million tickets per report; SQLite stores timestamps as text, and
 parsing, comparing and grouping text costs it several times what integers do. So each
 moment the statistics read has an integer twin (`Ticket.received_us` for `received_at`…),
-which the database itself keeps in step on every INSERT and UPDATE (triggers, created by
-migrations/versions/20261204_54a4730afbac_moments_as_integers.py): no writer — the ORM, a Core UPDATE, raw
-SQL, a backup restored — can forget them. (Generated columns would say the same more
-briefly, but SQLite never reads a generated column from an index, so its report could not
-be answered from the index alone.)"""
+which the database itself keeps in step on every INSERT and UPDATE (triggers created by the
+migration 54a4730afbac, migrations/versions/): no writer — the ORM, a Core UPDATE, raw SQL,
+a backup restored — can forget them. (Generated columns would say the same more briefly,
+but SQLite never reads a generated column from an index, so its report could not be
+answered from the index alone.)"""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
