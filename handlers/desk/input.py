@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import ConfirmReply
+from bot.callbacks import ConfirmReply, DeskAction
 from bot.context import AppContext
 from bot.states import DeskInput
 from handlers.desk.actions import perform
@@ -85,6 +85,30 @@ def _is_reply_to_bot(message: Message) -> bool:
     return bool(replied and replied.from_user and replied.from_user.is_bot)
 
 
+async def _card_of(session: AsyncSession, message: Message) -> int | None:
+    """The case of a card not recorded yet, from the card's own buttons. The outbox records
+    which case a card is about once Telegram has confirmed it; a reply that reaches the bot
+    before that commit (a quick reader, a database slow to commit) is still about the card.
+    Only a case the writer may see from this chat counts."""
+    assert message.reply_to_message is not None and message.from_user is not None
+    markup = message.reply_to_message.reply_markup
+    buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
+    for button in buttons:
+        try:
+            ticket_id = int(DeskAction.unpack(button.callback_data or "").ticket_id)
+        except (TypeError, ValueError):  # another kind of button
+            continue
+        group = message.chat.id if message.chat.type != "private" else None
+        try:
+            _ticket, member = await ticket_by_id_for_staff(
+                session, message.from_user.id, ticket_id, group
+            )
+        except DomainError:  # not a case of this group's communes
+            return None
+        return ticket_id if member.id is not None else None  # staff of its commune only
+    return None
+
+
 @router.message(F.reply_to_message, HAS_CONTENT, _is_reply_to_bot)
 async def reply_under_card(message: Message, state: FSMContext, session: AsyncSession) -> None:
     """A reply to a card (or an officer's copy) is an answer for the resident — after one
@@ -95,7 +119,7 @@ async def reply_under_card(message: Message, state: FSMContext, session: AsyncSe
         message.chat.id,
         message.reply_to_message.message_id,
         channel_messages.STAFF_COPIES,
-    )
+    ) or await _card_of(session, message)
     if ticket_id is None:
         raise SkipHandler  # not a card: someone else's business (e.g. a resident's receipt)
     data = await state.get_data()

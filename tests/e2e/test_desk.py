@@ -3,12 +3,20 @@ what the resident hears at each step."""
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.emulator import FakeChat, FakeTelegram, FakeUser
-from models import AuditEntry, Rating, Role, Ticket, TicketEvent, TicketStatus
+from models import (
+    AuditEntry,
+    ChannelMessage,
+    Rating,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from services import messages as channel_messages
 from services.messages import STAFF_COPIES
 from tests.e2e.conftest import StaffSpec, make_commune
@@ -85,9 +93,6 @@ async def test_the_full_life_of_a_case(
         lambda: "Người xử lý: Lan" in fake.message(group.id, card["message_id"])["text"]
     )
 
-    # a person reads before replying; the test waits as long as the outbox takes to record
-    # which case the copy is about (it does so once Telegram confirmed the copy)
-    await fake.wait_until(lambda: _recorded(db, copy))
     lan.reply(copy, "Đã báo điện lực, chiều mai sẽ thay bóng.")
     question = await lan.next_message()
     assert "Gửi nội dung này" in question["text"]
@@ -134,6 +139,45 @@ async def test_the_full_life_of_a_case(
     )
     stale = lan.press(card, old_reply, chat=group)  # a button from before the case closed
     assert "không thể làm việc này nữa" in (await _answered(fake, stale))["text"]
+
+
+async def test_a_reply_before_the_card_is_recorded(
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
+) -> None:
+    """The outbox records which case a card is about once Telegram has confirmed it; a reply
+    under the card that comes before that record (here: the record is not there) is still an
+    answer to that case, found from the card's own buttons — in the group and in an
+    officer's private copy, and only by staff of the case's commune."""
+    group, lan, minh, manh = await _desk(fake, db)
+    outsider = fake.add_user("Khách")  # writes in the group, is nobody's staff
+    hoa = fake.add_user("Hoa")
+    code, _receipt = await _file(hoa, "Cống thoát nước đầu ngõ 7 bị tắc, nước tràn ra đường")
+    card = await group.next_message()
+    manh.tap("👤 Phân công", chat=group)
+    await fake.wait_until(
+        lambda: "Lan" in str(fake.message(group.id, card["message_id"])["reply_markup"])
+    )
+    manh.tap("Lan", chat=group)
+    await lan.next_message()  # "you have been assigned"
+    copy = await lan.next_message()
+    await fake.wait_until(lambda: _recorded(db, copy))
+    await fake.wait_until(lambda: _recorded(db, card))
+    await db.exec(delete(ChannelMessage))  # as if neither record had been committed yet
+    await db.commit()
+
+    lan.reply(copy, "Đã nhận, chiều nay em ra kiểm tra.")
+    assert "Gửi nội dung này" in (await lan.next_message())["text"]
+    lan.tap("📤 Gửi cho người dân")
+    assert "chiều nay em ra kiểm tra" in (await hoa.next_message())["text"]
+
+    outsider.reply(card, "Tôi biết chỗ này")
+    minh.reply(card, "Đã báo đội vệ sinh, sáng mai sẽ thông cống.")
+    question = await group.next_message()
+    assert "Gửi nội dung này" in question["text"]
+    assert question["reply_to_message"]["from"]["id"] == minh.id, "only staff are asked"
+    minh.tap("📤 Gửi cho người dân", chat=group)
+    answer = await hoa.next_message()
+    assert code in answer["text"] and "sáng mai sẽ thông cống" in answer["text"]
 
 
 async def test_forward_refuse_and_extend(
