@@ -140,9 +140,6 @@ async def build_report(
     for row in by_channel:
         row.name = fmt.CHANNEL_NAMES.get(row.key, row.key)
     by_category.sort(key=lambda row: (-(row.received + row.carried_over), row.name))
-    months = await queries.answered_by_month(
-        session, policy.tz, ids, request.period, moment, request.channels
-    )
     first = communes[0]
     assert first.id is not None
     settings = await settings_for(session, first.id)
@@ -174,7 +171,7 @@ async def build_report(
         sections=render_all(variables, overrides, request.sections),
         by_channel=by_channel,
         by_category=by_category,
-        answered_by_month=months,
+        answered_by_month=stats.answered_by_month,
     )
 
 

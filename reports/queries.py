@@ -1,9 +1,8 @@
-"""The few figures the documents show that services.statistics does not: answers per month
-(for the chart), and the cases per channel and per category with their outcomes (for the
-tables). Scoped exactly as the statistics are: the communes, the channels, the cases
-received in the period by `as_of` or carried over into it."""
+"""The figures the documents show that services.statistics does not: the cases per channel
+and per category with their outcomes (for the tables). Scoped exactly as the statistics
+are: the communes, the channels, the cases received in the period by `as_of` or carried
+over into it."""
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -12,12 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func
 from sqlalchemy import select as select_columns
-from sqlmodel import col, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Category, Ticket, TicketStatus
 from services.statistics import ANSWERED, Period, scope_for
-from services.statistics_sql import as_date
 
 UNCATEGORISED = "Chưa phân loại"
 
@@ -39,38 +37,6 @@ class Row:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-async def answered_by_month(
-    session: AsyncSession,
-    tz: ZoneInfo,
-    commune_ids: Sequence[int],
-    period: Period,
-    moment: datetime,
-    channels: str = "all",
-) -> dict[str, int]:
-    """Cases answered (resolved, forwarded, rejected) in the period by `moment`, per local
-    month of the answer: {"2024-11": 12}. Counted by local day in SQL, as the statistics
-    count (on the moments' integer twins), and by month here."""
-    scope = scope_for(session, commune_ids, period, tz, moment, channels)
-    closed = col(Ticket.closed_us)
-    day = scope.local_day(Ticket.closed_us)
-    rows = (
-        await session.exec(
-            select(day, func.count())
-            .where(
-                *scope.base(),
-                closed >= scope.start_us,
-                closed <= scope.moment_us,
-                col(Ticket.status).in_([s.value for s in ANSWERED]),
-            )
-            .group_by(day)
-        )
-    ).all()
-    months: Counter[str] = Counter()
-    for local_day, count in rows:
-        months[as_date(local_day).strftime("%Y-%m")] += int(count)
-    return dict(sorted(months.items()))
 
 
 async def breakdown(

@@ -68,6 +68,7 @@ class Statistics:
     handled: int = 0
     answered: int = 0
     answered_by_outcome: dict[str, int] = field(default_factory=dict)
+    answered_by_month: dict[str, int] = field(default_factory=dict)  # of the answer
     early: int = 0
     on_time: int = 0
     late: int = 0
@@ -125,29 +126,29 @@ async def _durations(
     """Working days from receipt to the first answer, and to closing, each commune counted
     with its own calendar: a pass for each calendar, and what sums them up."""
     groups = await durations.by_calendar(session, policy, scope.commune_ids)
-    found: list[tuple[durations.Pairs, durations.Pairs]] = [(Counter(), Counter()) for _ in groups]
+    found = [durations.Days() for _ in groups]
 
-    def pass_for(
-        commune_ids: list[int], out: tuple[durations.Pairs, durations.Pairs]
-    ) -> readers.Pass:
+    def pass_for(commune_ids: list[int], out: durations.Days) -> readers.Pass:
         async def count(reader: AsyncSession) -> None:
-            answer_pairs, close_pairs = await durations.date_pairs(reader, scope.of(commune_ids))
-            out[0].update(answer_pairs)
-            out[1].update(close_pairs)
+            out.update(await durations.date_pairs(reader, scope.of(commune_ids)))
 
         return count
 
     def finish(stats: Statistics) -> None:
         to_answer: Counter[int] = Counter()
         to_close: Counter[int] = Counter()
-        for (calendar, _ids), (answer_pairs, close_pairs) in zip(groups, found, strict=True):
-            days = durations.WorkingDays(calendar, [*answer_pairs, *close_pairs])
-            to_answer.update(days.of(answer_pairs))
-            to_close.update(days.of(close_pairs))
+        months: Counter[str] = Counter()
+        for (calendar, _ids), days in zip(groups, found, strict=True):
+            working = durations.WorkingDays(calendar, [*days.to_answer, *days.to_close])
+            to_answer.update(working.of(days.to_answer))
+            to_close.update(working.of(days.to_close))
+            for day, count in days.answered_on.items():
+                months[as_date(day).strftime("%Y-%m")] += count
         stats.days_to_first_answer_avg = durations.average(to_answer)
         stats.days_to_first_answer_median = durations.median(to_answer)
         stats.days_to_close_avg = durations.average(to_close)
         stats.days_to_close_median = durations.median(to_close)
+        stats.answered_by_month = _sorted(months)
 
     # the calendar shared by the most communes first: its pass is the longest
     order = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))

@@ -8,6 +8,7 @@ weighted by the counts. Communes that keep the same calendar are counted togethe
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate
@@ -20,18 +21,35 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import Ticket
 from services.calendar import WorkingCalendar
 from services.deadlines import DeadlinePolicy
-from services.statistics_sql import Packing, Scope, as_date, count_by
+from services.statistics_sql import ANSWERED, Packing, Scope, as_date, count_by, flag
 
 Pairs = Counter[tuple[int, int]]  # (day, day) as Scope.local_day numbers → cases
-# (day of receipt; day of the first answer, day of closing + 1 or 0) in one grouping key:
-# SQLite sorts one integer faster than three. Days after 1970 and before 7711 fit.
-DAYS = Packing(closed=21, first=21)
+# (day of receipt; day of the first answer; day of closing + 1 or 0, twice, plus 1 for an
+# answer) in one grouping key: SQLite sorts one integer faster than three. Days after 1970
+# and before the year 4840 fit.
+DAYS = Packing(closed=22, first=21)
 
 
-async def date_pairs(session: AsyncSession, scope: Scope) -> tuple[Pairs, Pairs]:
+@dataclass
+class Days:
+    """What the durations pass finds: the pairs of days, and the answers by day."""
+
+    to_answer: Pairs = field(default_factory=Counter)
+    to_close: Pairs = field(default_factory=Counter)
+    answered_on: Counter[int] = field(default_factory=Counter)  # answers closing a case
+
+    def update(self, other: "Days") -> None:
+        self.to_answer.update(other.to_answer)
+        self.to_close.update(other.to_close)
+        self.answered_on.update(other.answered_on)
+
+
+async def date_pairs(session: AsyncSession, scope: Scope) -> Days:
     """(receipt, first answer) and (receipt, closing) pairs of local dates with their
     counts, for the handled cases answered by the as-of moment; closing only when that
-    falls in the period, by the moment.
+    falls in the period, by the moment; and the local days on which cases were closed by an
+    answer (resolved, forwarded, refused) in the period (such a case has its first answer
+    by then, so it is among these).
 
     Ticket.first_answered_at is the earliest of all a case's answers (services/
     ticket_cache.py), so its first answer by the moment is that one when it came at or
@@ -39,21 +57,30 @@ async def date_pairs(session: AsyncSession, scope: Scope) -> tuple[Pairs, Pairs]
     this pass reads. (The days are BIGINT, as their *_us columns: times 2**21 and more,
     they would overflow PostgreSQL's integer.)"""
     first = col(Ticket.first_answered_us)
-    closed = case((scope.closed_by(), scope.local_day(Ticket.closed_us) + 1), else_=0)
+    by_answer = flag(col(Ticket.status).in_([s.value for s in ANSWERED]))
+    closing = (scope.local_day(Ticket.closed_us) + 1) * 2 + by_answer
+    closed = case((scope.closed_by(), closing), else_=0)
     received, answered_on = (scope.local_day(c) for c in (Ticket.received_us, first))
     days = DAYS.pack(received, first=answered_on, closed=closed)
     answered = [*scope.handled(), first <= scope.moment_us]  # NULL: never answered
     # DAYS.split and unpack inlined, and the pairs kept packed (day << 21 | day) until the
     # end: tens of thousands of rows, where a tuple key per row cost a third of a second
-    shift, top = DAYS.fields["first"][0], DAYS.top
-    mask = (1 << shift) - 1
+    closing_bits, top = DAYS.fields["first"][0], DAYS.top
+    day_bits = top - closing_bits  # the first answer's field, as wide as any day
     answer_packed: Counter[int] = Counter()
     close_packed: Counter[int] = Counter()
+    found = Days()
     for packed, count in await count_by(session, [days], answered):
-        answer_packed[packed >> shift] += count
-        if packed & mask:  # closed in the period: its day + 1
-            close_packed[(packed >> top << shift) + (packed & mask) - 1] += count
-    return _pairs(answer_packed, shift), _pairs(close_packed, shift)
+        answer_packed[packed >> closing_bits] += count  # receipt << 21 | first answer
+        closing = packed & ((1 << closing_bits) - 1)
+        if closing:  # closed in the period
+            day = (closing >> 1) - 1
+            close_packed[(packed >> top << day_bits) + day] += count
+            if closing & 1:
+                found.answered_on[day] += count
+    found.to_answer = _pairs(answer_packed, day_bits)
+    found.to_close = _pairs(close_packed, day_bits)
+    return found
 
 
 def _pairs(packed: Counter[int], shift: int) -> Pairs:

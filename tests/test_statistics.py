@@ -118,6 +118,7 @@ async def test_a_month_to_the_number(session: AsyncSession) -> None:
     assert stats.received_by_month == {"2024-11": 9}
     assert stats.answered == 5
     assert stats.answered_by_outcome == {"resolved": 3, "forwarded": 1, "rejected": 1}
+    assert stats.answered_by_month == {"2024-11": 5}  # merged and withdrawn are no answers
     assert (stats.early, stats.on_time, stats.late) == (2, 2, 1)
     assert (stats.merged, stats.withdrawn) == (1, 1)
     assert (stats.pending_not_due, stats.pending_overdue) == (1, 2)
@@ -218,6 +219,30 @@ async def test_an_answer_is_judged_by_the_local_date_of_its_deadline(session: As
     assert (stats.early, stats.on_time, stats.late) == (1, 3, 2)
     assert stats.answered_by_outcome == {"resolved": 4, "forwarded": 2, "rejected": 0}
     assert str(stats.on_time_rate) == "66.7"
+
+
+async def test_answers_by_month_of_their_local_date(session: AsyncSession) -> None:
+    """The chart's answers per month: cases closed by an answer (resolved, forwarded,
+    refused), by the local month of that answer; a case replied to and then withdrawn or
+    merged is no answer closed."""
+    office = await Desk.open(session, "7060")
+    late_in_november = await office.file(at(25, 9))
+    await office.close(late_in_november, at(30, 23, 30))  # 16:30 UTC on 30/11
+    early_in_december = await office.file(at(25, 9))
+    await office.close(early_in_december, at(1, 0, 30, month=12))  # 17:30 UTC on 30/11
+    forwarded = await office.file(at(25, 9))
+    await desk.forward(session, forwarded, office.officer, "Huyện", None, at=at(26, 9), now=NOW)
+    withdrawn, merged = await office.file(at(25, 9)), await office.file(at(25, 10))
+    for case in (withdrawn, merged):
+        await desk.reply(session, case, office.officer, "Đã nhận", at=at(26, 10), now=NOW)
+    resident = await session.get(Resident, withdrawn.resident_id)
+    assert resident is not None
+    await follow_up.withdraw(session, withdrawn, resident, at=at(27, 9), now=NOW)
+    await desk.merge(session, merged, office.officer, late_in_november, at=at(27, 10), now=NOW)
+    two_months = Period(date(2024, 11, 1), date(2024, 12, 31))
+    stats = await compute(session, POLICY, [office.id], two_months, now=at(2, 9, month=12))
+    assert stats.answered_by_month == {"2024-11": 2, "2024-12": 1}
+    assert (stats.withdrawn, stats.merged) == (1, 1)
 
 
 async def test_each_commune_counts_working_days_with_its_own_calendar(
@@ -381,6 +406,9 @@ async def _by_the_definition(
         "answered_by_outcome": {
             s: sum(1 for t in answered if t.status.value == s) for s in ANSWERED
         },
+        "answered_by_month": dict(
+            sorted(Counter(local(t.closed_at).strftime("%Y-%m") for t in answered).items())
+        ),
         "early": sum(1 for d in lateness if d < 0),
         "on_time": lateness.count(0),
         "late": sum(1 for d in lateness if d > 0),
