@@ -103,6 +103,9 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
         as_of=as_of,
         number=args.number,
     )
+    # nothing written: a fresh snapshot lets the statistics count on two connections at once
+    # (services/statistics_readers.py), which a session that has already read cannot share
+    await session.rollback()
     built = await build_report(
         session,
         DeadlinePolicy(WorkingCalendar(), settings.tz),
