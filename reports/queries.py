@@ -3,19 +3,21 @@ and per category with their outcomes (for the tables). Scoped exactly as the sta
 are: the communes, the channels, the cases received in the period by `as_of` or carried
 over into it."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func
-from sqlalchemy import select as select_columns
-from sqlmodel import col
+from sqlalchemy import BigInteger, and_, case, cast, func
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Category, Ticket, TicketStatus
 from services.statistics import ANSWERED, Period, scope_for
+from services.statistics_counts import CHANNELS
+from services.statistics_sql import Packing, code, count_by, flag
 
 UNCATEGORISED = "Chưa phân loại"
 
@@ -39,6 +41,12 @@ class Row:
         return asdict(self)
 
 
+OUTCOMES = ("early", "on_time", "late", "other", "overdue", "not_due")
+# (outcome, received in the period or carried over, channel) below the category's id: one
+# integer to group by, as the statistics' passes do (services/statistics_sql.Packing)
+_KEY = Packing(outcome=3, new=1, channel=4)
+
+
 async def breakdown(
     session: AsyncSession,
     tz: ZoneInfo,
@@ -47,10 +55,10 @@ async def breakdown(
     moment: datetime,
     channels: str = "all",
 ) -> tuple[list[Row], list[Row]]:
-    """Rows by channel and by category, counted in SQL. Timeliness as the statistics judge
-    it: the local date of the answer against the local date of the deadline in force
-    (forwarding against its own); merged and withdrawn cases are neither answered nor
-    pending."""
+    """Rows by channel and by category (by its name: communes' categories of the same name
+    are one row), counted in SQL. Timeliness as the statistics judge it: the local date of
+    the answer against the local date of the deadline in force (forwarding against its own);
+    merged and withdrawn cases are neither answered nor pending."""
     scope = scope_for(session, commune_ids, period, tz, moment, channels)
     closed_us = col(Ticket.closed_us)
     closed = and_(closed_us.is_not(None), closed_us <= scope.moment_us)
@@ -63,40 +71,51 @@ async def breakdown(
     outcome = case(
         (
             and_(closed, col(Ticket.status).in_([s.value for s in ANSWERED])),
-            case((answered_on < due_on, "early"), (answered_on == due_on, "on_time"), else_="late"),
+            case((answered_on < due_on, 0), (answered_on == due_on, 1), else_=2),
         ),
-        (closed, "other"),
-        (col(Ticket.resolve_due_us) < scope.moment_us, "overdue"),
-        else_="not_due",
-    ).label("outcome")
-    is_new = case((scope.is_received(), 1), else_=0).label("is_new")
-    # five columns: more than sqlmodel's select() is typed for, so SQLAlchemy's own
-    statement: Any = (
-        select_columns(col(Ticket.channel), col(Category.name), is_new, outcome, func.count())
-        .select_from(Ticket)
-        .outerjoin(Category, col(Category.id) == col(Ticket.category_id))
-        .where(*scope.handled())
-        .group_by(Ticket.channel, Category.name, is_new, outcome)
+        (closed, 3),
+        (col(Ticket.resolve_due_us) < scope.moment_us, 4),
+        else_=5,
     )
-    rows = (await session.exec(statement)).all()
+    key = _KEY.pack(
+        cast(func.coalesce(Ticket.category_id, 0), BigInteger),
+        outcome=outcome,
+        new=flag(scope.is_received()),
+        channel=code(Ticket.channel, CHANNELS),
+    )
+    # tens of thousands of groups for a province: summed by channel and by category as
+    # plain integers first, (channel or category) << 4 | the four low bits
+    by_channel_codes: Counter[int] = Counter()
+    by_category_codes: Counter[int] = Counter()
+    for packed, count in await count_by(session, [key], scope.handled()):
+        low = packed & 15
+        by_channel_codes[(packed >> 4 & 15) << 4 | low] += count
+        by_category_codes[(packed >> 8) << 4 | low] += count
+    ids = {packed >> 4 for packed in by_category_codes} - {0}
+    names = await _category_names(session, ids)
     by_channel: dict[str, Row] = {}
+    for packed, count in by_channel_codes.items():
+        channel = CHANNELS[packed >> 4]  # the column holds Channel values only
+        _add(by_channel.setdefault(channel, Row(channel, channel)), packed & 15, count)
     by_category: dict[str, Row] = {}
-    for channel, category, new, result, count in rows:
-        channel_key = str(getattr(channel, "value", channel))
-        category_name = category or UNCATEGORISED
-        for row in (
-            by_channel.setdefault(channel_key, Row(channel_key, channel_key)),
-            by_category.setdefault(category_name, Row(category_name, category_name)),
-        ):
-            _add(row, int(new), str(result), int(count))
+    for packed, count in by_category_codes.items():
+        name = names.get(packed >> 4) or UNCATEGORISED
+        _add(by_category.setdefault(name, Row(name, name)), packed & 15, count)
     return list(by_channel.values()), list(by_category.values())
 
 
-def _add(row: Row, new: int, outcome: str, count: int) -> None:
-    if new:
+async def _category_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    rows = await session.exec(select(Category.id, Category.name).where(col(Category.id).in_(ids)))
+    return {category_id: name for category_id, name in rows.all() if category_id is not None}
+
+
+def _add(row: Row, codes: int, count: int) -> None:
+    """Counts a group: `codes` is the new bit (received in the period) and the outcome."""
+    if codes >> 3:
         row.received += count
     else:
         row.carried_over += count
+    outcome = OUTCOMES[codes & 7]
     if outcome in ("early", "on_time", "late"):
         row.answered += count
         setattr(row, outcome, getattr(row, outcome) + count)
