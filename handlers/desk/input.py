@@ -93,12 +93,12 @@ async def _card_of(session: AsyncSession, message: Message) -> int | None:
     assert message.reply_to_message is not None and message.from_user is not None
     markup = message.reply_to_message.reply_markup
     buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
+    group = message.chat.id if message.chat.type != "private" else None
     for button in buttons:
         try:
             ticket_id = int(DeskAction.unpack(button.callback_data or "").ticket_id)
         except (TypeError, ValueError):  # another kind of button
             continue
-        group = message.chat.id if message.chat.type != "private" else None
         try:
             _ticket, member = await ticket_by_id_for_staff(
                 session, message.from_user.id, ticket_id, group
