@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import create_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.sqlite_driver import one_trip_dbapi
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -115,7 +117,7 @@ def create_engine_for(url: str, *, pool_size: int = 10) -> AsyncEngine:
     parsed = async_url(url)
     ensure_sqlite_directory(parsed)
     if is_sqlite(parsed):
-        engine = create_async_engine(parsed)
+        engine = create_async_engine(parsed, module=one_trip_dbapi())
         _configure_sqlite(engine.sync_engine)
     else:
         engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
