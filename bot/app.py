@@ -36,6 +36,7 @@ from bot.response_models import KeepResponseModels
 from bot.update_runner import UpdateRunner
 from bot.webhook import build_webhook_app, webhook_path
 from handlers import build_root_router
+from scheduler.lock import outbox_lock
 from scheduler.runner import SchedulerService
 from services.calendar import WorkingCalendar
 from services.clock import Clock, SystemClock
@@ -117,7 +118,7 @@ class BotApp:
         ctx.policy.calendar.is_working_day(ctx.clock.now().date())  # load holidays up front
         bot = build_bot(settings)
         i18n = build_i18n()
-        outbox = Outbox(bot, ctx, i18n)
+        outbox = Outbox(bot, ctx, i18n, lock=outbox_lock(engine))
         scheduler = (
             SchedulerService(
                 ctx, engine, lease_seconds=settings.scheduler_lease_seconds, after_job=outbox.wake

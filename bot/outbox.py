@@ -1,5 +1,9 @@
-"""Sends what the outbox holds: woken at once after each update, swept periodically for
-rows written by other processes (the CLI).
+"""Sends what the outbox holds: woken at once after each update, swept every second for
+rows written by other processes (the CLI, the scheduler, other webhook processes).
+
+One process sends, however many share the database: the one holding the outbox lock
+(`scheduler.lock.outbox_lock`); the others stand by and take over within seconds if it
+stops. Two senders would each send every message, and Telegram's limits are the bot's.
 
 Each recipient has a lane: a task that sends that recipient's messages one after another,
 oldest first, so one chat's messages keep their order while up to MAX_LANES chats are
@@ -23,13 +27,16 @@ from sqlmodel import col, select
 from bot.context import AppContext
 from bot.outbox_delivery import Courier, RetryPolicy
 from models import DeliveryStatus, Notification, RecipientKind
+from scheduler.lock import LeaderLock
 
 __all__ = ["MAX_LANES", "Outbox", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
 MAX_LANES = 32
-IDLE_SWEEP_SECONDS = 5.0
+IDLE_SWEEP_SECONDS = 1.0  # how late a message written by another process may start
+STANDBY_SECONDS = 2.0  # a process that does not send asks for the lock this often
+KEEP_SECONDS = 10.0  # the sender checks this often that it still holds the lock
 LANE_LINGER_SECONDS = 5.0  # a lane waits this long for its next message to fall due
 STOP_GRACE_SECONDS = 3.0
 # Every committed update wakes the outbox; under load the sweeps are spaced this far apart
@@ -44,11 +51,16 @@ def _key(notification: Any) -> LaneKey:
 
 
 class Outbox(Courier):
-    def __init__(self, bot: Bot, ctx: AppContext, i18n: I18n) -> None:
+    def __init__(
+        self, bot: Bot, ctx: AppContext, i18n: I18n, lock: LeaderLock | None = None
+    ) -> None:
         super().__init__(bot, ctx, i18n)
         self._wakeup = asyncio.Event()
         self._stopped = asyncio.Event()
         self._lanes: dict[LaneKey, asyncio.Task[None]] = {}
+        self._lock = lock
+        self._sending = lock is None
+        self._checked = 0.0
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -59,26 +71,49 @@ class Outbox(Courier):
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
-        while not self._stopped.is_set():
-            self._wakeup.clear()
-            swept = loop.time()
-            try:
-                delay = await self._dispatch()
-            except Exception:
-                log.exception("outbox sweep failed; retrying shortly")
-                delay = IDLE_SWEEP_SECONDS
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
-            gap = SWEEP_GAP_SECONDS - (loop.time() - swept)
-            if gap > 0:
+        try:
+            while not self._stopped.is_set():
+                self._wakeup.clear()
+                swept = loop.time()
+                try:
+                    delay = await self._dispatch() if await self._holds_lock() else STANDBY_SECONDS
+                except Exception:
+                    log.exception("outbox sweep failed; retrying shortly")
+                    delay = IDLE_SWEEP_SECONDS
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopped.wait(), timeout=gap)
-        await self._end_lanes()
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+                gap = SWEEP_GAP_SECONDS - (loop.time() - swept)
+                if gap > 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopped.wait(), timeout=gap)
+            await self._end_lanes()
+        finally:
+            if self._lock is not None and self._sending:
+                self._sending = False
+                await self._lock.release()
+
+    async def _holds_lock(self) -> bool:
+        """Whether this process sends: it takes the lock when free, and checks now and then
+        that it still holds it (a PostgreSQL connection can be lost)."""
+        if self._lock is None:
+            return True
+        now = asyncio.get_running_loop().time()
+        if not self._sending:
+            if await self._lock.acquire():
+                log.info("outbox: this process sends the messages")
+                self._sending, self._checked = True, now
+        elif now - self._checked >= KEEP_SECONDS:
+            self._checked = now
+            if not await self._lock.keep():
+                log.warning("outbox: lost the lock; another process sends, standing by")
+                self._sending = False
+        return self._sending
 
     async def deliver_due(self) -> int:
-        """Sends everything due now and waits until it is done; returns how many lanes ran."""
+        """Sends everything due now and waits until it is done; returns how many lanes ran
+        (none in a process that does not hold the outbox lock)."""
         started = 0
-        while not self._stopped.is_set():
+        while not self._stopped.is_set() and await self._holds_lock():
             before = set(self._lanes)
             await self._dispatch()
             new = set(self._lanes) - before
@@ -143,7 +178,7 @@ class Outbox(Courier):
         kind, recipient_id, commune_id = key
         n = Notification
         try:
-            while not self._stopped.is_set():
+            while self._sending and not self._stopped.is_set():
                 async with self.ctx.sessions() as session:
                     head = (
                         await session.exec(

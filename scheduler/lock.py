@@ -1,9 +1,15 @@
-"""Only one scheduler runs, however many bot processes share the database: PostgreSQL's
-advisory lock (released by the server if the process dies), or a lease row elsewhere."""
+"""Only one process leads, however many bot processes share the database: one runs the
+scheduled jobs, one sends the outbox. PostgreSQL's advisory lock (released by the server if
+the process dies); on SQLite a lease row (the scheduler) or a lock on a file beside the
+database (the outbox: released by the system the moment the process dies, so a bot killed
+and started again sends at once)."""
 
+import asyncio
+import fcntl
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import text, update
@@ -15,6 +21,7 @@ from models import SchedulerLease
 from services.clock import Clock
 
 LOCK_KEY = 706_020_251  # pg_advisory_lock key of the scheduler
+OUTBOX_LOCK_KEY = 706_020_252  # … and of the outbox
 LEASE_NAME = "scheduler"
 
 
@@ -31,14 +38,15 @@ class LeaderLock(Protocol):
 class AdvisoryLock:
     """Held on a dedicated connection; the server frees it when that connection ends."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, key: int = LOCK_KEY) -> None:
         self.engine = engine
+        self.key = key
         self.connection: AsyncConnection | None = None
 
     async def acquire(self) -> bool:
         if self.connection is None:
             self.connection = await self.engine.connect()
-        got = await self.connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY})
+        got = await self.connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key})
         await self.connection.commit()
         if not got:
             await self.connection.close()
@@ -60,7 +68,7 @@ class AdvisoryLock:
         if self.connection is not None:
             try:
                 await self.connection.execute(
-                    text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY}
+                    text("SELECT pg_advisory_unlock(:k)"), {"k": self.key}
                 )
                 await self.connection.commit()
             finally:
@@ -112,7 +120,51 @@ class LeaseLock:
             )
 
 
+class FileLock:
+    """An exclusive flock() on a file: one holder among processes (and among open files in
+    one process); the system drops it when the holder's process ends, however it ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    async def acquire(self) -> bool:
+        if self.fd is None:
+            self.fd = await asyncio.to_thread(_try_flock, self.path)
+        return self.fd is not None
+
+    async def keep(self) -> bool:
+        return self.fd is not None
+
+    async def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the file drops the lock
+            self.fd = None
+
+
+def _try_flock(path: Path) -> int | None:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def leader_lock(engine: AsyncEngine, clock: Clock, lease_seconds: float) -> LeaderLock:
     if engine.dialect.name == "postgresql":
         return AdvisoryLock(engine)
     return LeaseLock(engine, clock, lease_seconds, holder_name())
+
+
+def outbox_lock(engine: AsyncEngine) -> LeaderLock | None:
+    """Which process sends the outbox: Telegram's limits are the bot's, not a process's, and
+    two senders would both send each message. None for a database in memory (one process)."""
+    if engine.dialect.name == "postgresql":
+        return AdvisoryLock(engine, OUTBOX_LOCK_KEY)
+    database = engine.url.database
+    if not database or database == ":memory:":
+        return None
+    path = Path(database).expanduser()
+    return FileLock(path.with_name(f"{path.name}.outbox-lock"))

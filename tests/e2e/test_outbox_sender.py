@@ -1,0 +1,98 @@
+"""However many bot processes share the database, each message is sent once: one process
+holds the outbox lock and sends; another takes over when it stops."""
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.app import BotApp
+from bot.config import Settings
+from bot.emulator import FakeTelegram
+from bot.emulator.actors import FakeUser
+from models import Channel, Commune, Kind
+from services import residents, tickets
+from services.calendar import WorkingCalendar
+from services.deadlines import DeadlinePolicy
+from tests.e2e.conftest import make_commune
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday, 09:00 in Vietnam
+POLICY = DeadlinePolicy(WorkingCalendar(), ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture
+async def two_processes(fake: FakeTelegram, database_url: str) -> AsyncIterator[list[BotApp]]:
+    """Two bots on one database, as two webhook processes would be (each its own engine,
+    pool and lock); only their outboxes run here."""
+    settings = Settings(
+        bot_token=fake.token,  # type: ignore[arg-type]
+        database_url=database_url,
+        bot_api_url=fake.base_url,
+    )
+    apps = [BotApp.create(settings), BotApp.create(settings)]
+    yield apps
+    for app in apps:
+        app.outbox.stop()
+        await app.bot.session.close()
+        await app.engine.dispose()
+
+
+async def _file_cases(
+    db: AsyncSession, commune: Commune, people: Sequence[FakeUser], what: str
+) -> None:
+    for person in people:
+        resident = await residents.get_or_create_by_telegram(
+            db, person.id, full_name=person.first_name, username=None
+        )
+        await tickets.submit_ticket(
+            db,
+            commune=commune,
+            resident=resident,
+            draft=tickets.TicketDraft(
+                kind=Kind.REPORT,
+                category_id=None,
+                text=f"{what} ở xóm của {person.first_name}",
+                received_at=NOW,
+                channel=Channel.TELEGRAM,
+            ),
+            policy=POLICY,
+            now=NOW,
+        )
+
+
+async def test_two_processes_send_each_message_once(
+    fake: FakeTelegram, db: AsyncSession, two_processes: list[BotApp]
+) -> None:
+    group = fake.add_group("Tổ PAKN")
+    commune = await make_commune(db, staff_chat=group.id)
+    people = [fake.add_user(name, started=True) for name in ("Hoa", "Lan", "Minh", "Tú", "Bình", "Cúc")]
+    await _file_cases(db, commune, people, "Đèn đường hỏng")
+
+    first, second = two_processes
+    sending = [asyncio.create_task(app.outbox.run()) for app in two_processes]
+    await fake.wait_until(
+        lambda: all(p.sent_messages() for p in people) and len(group.sent_messages()) >= 6,
+        timeout=15,
+    )
+    await asyncio.sleep(1.5)  # both have swept the outbox more than once by now
+    assert [len(p.sent_messages()) for p in people] == [1] * 6, "one receipt each"
+    assert len(group.sent_messages()) == 6, "one card per case"
+    assert all("Đèn đường hỏng" in m["text"] for m in group.sent_messages())
+
+    # the sender stops; the other one takes over and sends what comes next
+    sender = first if first.outbox._sending else second
+    standby = second if sender is first else first
+    sender.outbox.stop()
+    await sending[two_processes.index(sender)]
+    latecomers = [fake.add_user(name, started=True) for name in ("Dũng", "Hà")]
+    await _file_cases(db, commune, latecomers, "Cống tắc")
+    await fake.wait_until(lambda: all(p.sent_messages() for p in latecomers), timeout=15)
+    assert standby.outbox._sending
+    await asyncio.sleep(1.5)
+    assert [len(p.sent_messages()) for p in people + latecomers] == [1] * 8
+    assert len(group.sent_messages()) == 8
+    standby.outbox.stop()
+    await asyncio.gather(*sending)
