@@ -35,7 +35,9 @@ class DatabaseStorage(BaseStorage):
             built = self.key_builder.build(key)
             if built not in pending.stored:
                 with session.no_autoflush:
-                    pending.stored[built] = _values(await self._row(session, key))
+                    row = await self._row(session, key)
+                pending.rows[built] = row
+                pending.stored[built] = _values(row)
             state, data = pending.stored[built]
             return state, dict(data)
         async with self.sessions() as own:

@@ -51,6 +51,9 @@ class UpdateWork:
     # the own chat's state as the database holds it, read once per update: handlers and
     # filters ask for it several times, and only this update writes it while it runs
     stored: dict[str, tuple[str | None, dict[str, Any]]] = field(default_factory=dict)
+    # the rows behind `stored` (None: there is none), held so the commit writes them without
+    # reading them again: the session's identity map holds its rows only weakly
+    rows: dict[str, ConversationState | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -128,7 +131,7 @@ def _ride_along(session: Session) -> None:
     if not isinstance(pending, UpdateWork):
         return
     for key, change in pending.states.items():
-        pending.stored[key] = _write_state(session, key, change)
+        pending.stored[key] = _write_state(session, key, change, pending.rows)
     pending.states.clear()
     if pending.update_id is not None:
         session.execute(
@@ -161,15 +164,17 @@ def _forget(session: Session) -> None:
     if isinstance(pending, UpdateWork):
         pending.states.clear()
         pending.stored.clear()  # may hold what the failed commit wrote: read it again
+        pending.rows.clear()
         if pending.marking is not None:  # the commit that would have marked it failed
             pending.update_id, pending.marking = pending.marking, None
 
 
 def _write_state(
-    session: Session, key: str, change: PendingState
+    session: Session, key: str, change: PendingState, rows: dict[str, ConversationState | None]
 ) -> tuple[str | None, dict[str, Any]]:
-    """Returns the state and data the row now holds."""
-    row = session.get(ConversationState, key)
+    """Returns the state and data the row now holds; `rows` has the row read for this update
+    (or None for none), kept up to date."""
+    row = rows[key] if key in rows else session.get(ConversationState, key)
     if row is None:
         row = ConversationState(key=key)
     if change.state is not UNSET:
@@ -180,6 +185,8 @@ def _write_state(
     if row.state is None and not row.data:
         if row in session:
             session.delete(row)
+        rows[key] = None
     else:
         session.add(row)
+        rows[key] = row
     return row.state, dict(row.data or {})
