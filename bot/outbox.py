@@ -174,15 +174,18 @@ class Outbox(Courier):
 
     async def _lane(self, key: LaneKey) -> None:
         """One recipient's messages, strictly in order: the oldest pending goes first, and
-        one waiting for a retry holds back those behind it."""
+        one waiting for a retry holds back those behind it. The head is read and delivered
+        in one session; a lane that sent its last message ends without asking again (the
+        sweep its end wakes finds anything written meanwhile)."""
         kind, recipient_id, commune_id = key
         n = Notification
         try:
             while self._sending and not self._stopped.is_set():
+                failed: tuple[int, str] | None = None
                 async with self.ctx.sessions() as session:
-                    head = (
+                    heads = (
                         await session.exec(
-                            select(n.id, n.next_attempt_at)
+                            select(n)
                             .where(
                                 n.status == DeliveryStatus.PENDING,
                                 n.recipient_kind == kind,
@@ -192,26 +195,33 @@ class Outbox(Courier):
                                 n.commune_id == commune_id,
                             )
                             .order_by(col(n.id))
-                            .limit(1)
+                            .limit(2)
                         )
-                    ).first()
-                    await session.commit()
-                if head is None:
-                    return
-                head_id, due = head
-                wait = (due - self.ctx.clock.now()).total_seconds()
-                if wait > LANE_LINGER_SECONDS:
-                    return  # the dispatcher comes back when it is due
-                if wait > 0:
+                    ).all()
+                    if not heads:
+                        return
+                    head = heads[0]
+                    assert head.id is not None
+                    wait = (head.next_attempt_at - self.ctx.clock.now()).total_seconds()
+                    if wait > LANE_LINGER_SECONDS:
+                        return  # the dispatcher comes back when it is due
+                    if wait > 0:
+                        await session.commit()  # no transaction held while it waits
+                    else:
+                        try:
+                            await self.deliver(session, head)
+                        except Exception as exc:  # a bug or the database: retried, then parked
+                            log.exception("outbox %s could not be delivered", head.id)
+                            failed = (head.id, repr(exc))
+                            await session.rollback()
+                        else:
+                            if len(heads) == 1 and head.status is not DeliveryStatus.PENDING:
+                                return
+                if failed is not None:
+                    await self._failed(*failed)
+                elif wait > 0:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._stopped.wait(), timeout=wait)
-                    continue
-                assert head_id is not None
-                try:
-                    await self.deliver(head_id)
-                except Exception as exc:  # a bug or the database: retried, then parked
-                    log.exception("outbox %s could not be delivered", head_id)
-                    await self._failed(head_id, repr(exc))
         except Exception:
             log.exception("outbox lane %s failed; it restarts shortly", key)
             await asyncio.sleep(1.0)

@@ -82,56 +82,53 @@ class Courier:
         commune = await session.get(Commune, notification.commune_id)
         return (commune.staff_chat_id if commune else None), "vi"
 
-    async def deliver(self, notification_id: int) -> None:
-        async with self.ctx.sessions() as session:
-            notification = await session.get(Notification, notification_id)
-            if notification is None or notification.status is not DeliveryStatus.PENDING:
-                return
-            now = self.ctx.clock.now()
-            chat_id, language = await self._recipient(notification, session)
-            if chat_id is None:
-                if notification.recipient_kind is RecipientKind.STAFF_GROUP:
-                    # wait for /bind — unless a /bind just released it (compare-and-set)
-                    await session.exec(
-                        update(Notification)
-                        .where(
-                            col(Notification.id) == notification.id,
-                            col(Notification.next_attempt_at) == notification.next_attempt_at,
-                        )
-                        .values(next_attempt_at=now + UNBOUND_GROUP_RETRY)
+    async def deliver(self, session: Any, notification: Notification) -> None:
+        """Delivers a pending notification read in `session`, and commits."""
+        now = self.ctx.clock.now()
+        chat_id, language = await self._recipient(notification, session)
+        if chat_id is None:
+            if notification.recipient_kind is RecipientKind.STAFF_GROUP:
+                # wait for /bind — unless a /bind just released it (compare-and-set)
+                await session.exec(
+                    update(Notification)
+                    .where(
+                        col(Notification.id) == notification.id,
+                        col(Notification.next_attempt_at) == notification.next_attempt_at,
                     )
-                elif await self._offline_resident(session, notification):
-                    # a citizen staff logged from another channel: nothing to send, by design
-                    notification.status = DeliveryStatus.SENT
-                    notification.result = {"skipped": "resident has no Telegram account"}
-                    session.add(notification)
-                else:
-                    notification.status = DeliveryStatus.FAILED
-                    notification.last_error = "recipient has no chat on this channel"
-                    session.add(notification)
-                await session.commit()
-                return
-            if await self._superseded(session, notification):
-                notification.status = DeliveryStatus.SENT  # a newer edit of the card follows
-                session.add(notification)
-                await session.commit()
-                return
-            if (
-                notification.kind is NotificationKind.STAFF_CARD
-                and notification.recipient_kind is RecipientKind.STAFF_GROUP
-            ):
-                room = self.limiter.room(chat_id)
-                merged = await outbox_summary.merge_cards_if_flooded(
-                    session, notification.commune_id, room, now
+                    .values(next_attempt_at=now + UNBOUND_GROUP_RETRY)
                 )
-                if merged is not None:
-                    await session.commit()
-                    log.info("group %s flooded: cards merged into summary %s", chat_id, merged.id)
-                    return
-            with self.i18n.context(), self.i18n.use_locale(language):
-                parts = await compose(session, notification, self.ctx)
-            await session.commit()  # no lock held while we talk to Telegram
-            await self._send_parts(session, notification, chat_id, parts)
+            elif await self._offline_resident(session, notification):
+                # a citizen staff logged from another channel: nothing to send, by design
+                notification.status = DeliveryStatus.SENT
+                notification.result = {"skipped": "resident has no Telegram account"}
+                session.add(notification)
+            else:
+                notification.status = DeliveryStatus.FAILED
+                notification.last_error = "recipient has no chat on this channel"
+                session.add(notification)
+            await session.commit()
+            return
+        if await self._superseded(session, notification):
+            notification.status = DeliveryStatus.SENT  # a newer edit of the card follows
+            session.add(notification)
+            await session.commit()
+            return
+        if (
+            notification.kind is NotificationKind.STAFF_CARD
+            and notification.recipient_kind is RecipientKind.STAFF_GROUP
+        ):
+            room = self.limiter.room(chat_id)
+            merged = await outbox_summary.merge_cards_if_flooded(
+                session, notification.commune_id, room, now
+            )
+            if merged is not None:
+                await session.commit()
+                log.info("group %s flooded: cards merged into summary %s", chat_id, merged.id)
+                return
+        with self.i18n.context(), self.i18n.use_locale(language):
+            parts = await compose(session, notification, self.ctx)
+        await session.commit()  # no lock held while we talk to Telegram
+        await self._send_parts(session, notification, chat_id, parts)
 
     async def _send_parts(
         self, session: Any, notification: Notification, chat_id: int, parts: list[Any]
