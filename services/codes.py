@@ -2,7 +2,6 @@
 
 import re
 
-from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,19 +25,16 @@ def parse_code(raw: str) -> str:
 
 
 async def next_sequence(session: AsyncSession, commune_id: int, year: int) -> int:
-    """Atomic on both databases: the row update takes a lock until the transaction ends."""
+    """Atomic on both databases: one upsert, whose row lock is held until the transaction
+    ends, so two cases filed at once get two numbers."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     sequences = TicketSequence.__table__  # type: ignore[attr-defined]
-    await session.exec(
-        insert(sequences)
-        .values(commune_id=commune_id, year=year, last_seq=0)
-        .on_conflict_do_nothing()
-    )
+    statement = insert(sequences).values(commune_id=commune_id, year=year, last_seq=1)
     result = await session.exec(
-        update(sequences)
-        .where(sequences.c.commune_id == commune_id, sequences.c.year == year)
-        .values(last_seq=sequences.c.last_seq + 1)
-        .returning(sequences.c.last_seq)
+        statement.on_conflict_do_update(
+            index_elements=[sequences.c.commune_id, sequences.c.year],
+            set_={"last_seq": sequences.c.last_seq + 1},
+        ).returning(sequences.c.last_seq)
     )
     return int(result.scalar_one())
