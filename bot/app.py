@@ -22,6 +22,7 @@ from bot.context import AppContext
 from bot.conversation_backend import conversation_backend
 from bot.i18n import ResidentLocaleMiddleware, build_i18n
 from bot.inbox import Inbox, tidy_forever
+from bot.inline_filters import run_sync_filters_inline
 from bot.metrics import (
     Metrics,
     UpdateMetricsMiddleware,
@@ -91,6 +92,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(InboxMarkMiddleware())
     ResidentLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_router(build_root_router())
+    run_sync_filters_inline(dispatcher)
     return dispatcher
 
 
