@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import (
     Channel,
+    Commune,
     EventKind,
     Kind,
     Notification,
@@ -125,11 +126,14 @@ async def test_concurrent_filing_never_reuses_a_number(engine: AsyncEngine) -> N
     now = datetime.now(UTC)
 
     async def file_one(i: int) -> str:
-        async with sessions() as session:
+        async with sessions() as session:  # each filing its own session and rows, as updates
+            own_commune = await session.get(Commune, commune.id)
+            own_resident = await session.get(Resident, resident.id)
+            assert own_commune is not None and own_resident is not None
             ticket = await tickets.submit_ticket(
                 session,
-                commune=commune,
-                resident=resident,
+                commune=own_commune,
+                resident=own_resident,
                 draft=_draft(now, f"Phản ánh số {i} về đèn đường"),
                 policy=POLICY,
                 now=now,

@@ -68,7 +68,9 @@ async def test_two_processes_send_each_message_once(
 ) -> None:
     group = fake.add_group("Tổ PAKN")
     commune = await make_commune(db, staff_chat=group.id)
-    people = [fake.add_user(name, started=True) for name in ("Hoa", "Lan", "Minh", "Tú", "Bình", "Cúc")]
+    people = [
+        fake.add_user(name, started=True) for name in ("Hoa", "Lan", "Minh", "Tú", "Bình", "Cúc")
+    ]
     await _file_cases(db, commune, people, "Đèn đường hỏng")
 
     first, second = two_processes
