@@ -60,7 +60,7 @@ class Outbox(Courier):
         self._lanes: dict[LaneKey, asyncio.Task[None]] = {}
         self._lock = lock
         self._sending = lock is None
-        self._checked = 0.0
+        self._checked = -STANDBY_SECONDS  # when the lock was last asked for, or checked
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -99,9 +99,12 @@ class Outbox(Courier):
             return True
         now = asyncio.get_running_loop().time()
         if not self._sending:
+            if now - self._checked < STANDBY_SECONDS:
+                return False  # every update wakes the outbox; the lock is asked for less often
+            self._checked = now
             if await self._lock.acquire():
                 log.info("outbox: this process sends the messages")
-                self._sending, self._checked = True, now
+                self._sending = True
         elif now - self._checked >= KEEP_SECONDS:
             self._checked = now
             if not await self._lock.keep():
