@@ -4,8 +4,9 @@ SQLAlchemy's aiosqlite adapter makes four trips to aiosqlite's thread for each s
 (make a cursor, execute, fetch the rows, close the cursor), and every trip costs the event
 loop a wake-up through a queue and a pipe: about 60 µs of CPU each on the development machine,
 against about 30 µs for a small statement itself. This adapter runs the four steps as one
-function on that thread. Filing a case makes about 270 trips, so this saves more than a tenth
-of the CPU an update costs (bench/README.md has the figures).
+function on that thread. A resident filing a case (text, confirm, receipt and card sent) made
+about 175 trips and now makes about 67: a quarter to a third less CPU per update
+(bench/README.md has the figures).
 
 Only client-side cursors change; server-side cursors (`stream`) and the connection's commit,
 rollback and close are SQLAlchemy's own. aiosqlite's queue (`Connection._execute`) is the one
