@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from aiohttp import web
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -148,3 +149,66 @@ async def test_stopping_finishes_the_updates_already_accepted(
     await app.stop()  # as on SIGTERM, right after the last update was accepted
     await asyncio.wait_for(task, timeout=30)
     assert all(person.sent_messages() for person in people), "every accepted update answered"
+
+
+async def _round_robin(backends: list[str], handled: list[int]) -> web.AppRunner:
+    """A load balancer in front of the bot processes, as nginx's upstream would be."""
+    turn = 0
+
+    async def forward(request: web.Request) -> web.Response:
+        nonlocal turn
+        index, turn = turn, (turn + 1) % len(backends)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                backends[index] + request.path,
+                data=await request.read(),
+                headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
+            ) as answer,
+        ):
+            if answer.status == 200:
+                handled[index] += 1
+            return web.Response(status=answer.status, body=await answer.read())
+
+    app = web.Application()
+    app.router.add_post("/{path:.*}", forward)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    return runner
+
+
+async def test_two_webhook_processes_share_the_updates_and_send_each_message_once(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    group = fake.add_group("Tổ PAKN")
+    await make_commune(db, staff_chat=group.id)
+    ports = [free_port(), free_port()]
+    apps = [BotApp.create(webhook_settings(fake, database_url, port)) for port in ports]
+    handled = [0, 0]
+    balancer = await _round_robin([f"http://127.0.0.1:{port}" for port in ports], handled)
+    front = free_port()
+    await web.TCPSite(balancer, "127.0.0.1", front).start()
+    fake.route_webhook(PUBLIC, f"http://127.0.0.1:{front}")
+    tasks = [asyncio.create_task(app.run_webhook(handle_signals=False)) for app in apps]
+    try:
+        await fake.wait_until(lambda: fake.state.webhook is not None, timeout=15)
+        people = [fake.add_user(f"Dân {n}") for n in range(10)]
+        for person in people:
+            person.send(f"Đèn đường trước nhà số {person.id % 100} bị hỏng")
+        for person in people:
+            await person.next_message(timeout=15)
+            person.tap("✅ Có, gửi ngay")
+        for person in people:
+            assert "Mã hồ sơ" in (await person.next_message(timeout=15))["text"]
+        await fake.wait_until(lambda: len(group.sent_messages()) >= 10, timeout=15)
+        await asyncio.sleep(2)  # both outboxes have swept more than once by now
+        assert [len(p.sent_messages()) for p in people] == [2] * 10, "question and receipt"
+        assert len(group.sent_messages()) == 10, "one card per case"
+        assert await count(db, Ticket) == 10
+        assert all(handled), f"both processes handled updates: {handled}"
+        assert sorted(app.outbox._sending for app in apps) == [False, True]
+    finally:
+        for app in apps:
+            await app.stop()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
+        await balancer.cleanup()
