@@ -62,6 +62,11 @@ class Outbox(Courier):
         self._sending = lock is None
         self._checked = -STANDBY_SECONDS  # when the lock was last asked for, or checked
 
+    @property
+    def sending(self) -> bool:
+        """Whether this process is the one sending the outbox (it holds the lock)."""
+        return self._sending
+
     def wake(self) -> None:
         self._wakeup.set()
 

@@ -85,14 +85,14 @@ async def test_two_processes_send_each_message_once(
     assert all("Đèn đường hỏng" in m["text"] for m in group.sent_messages())
 
     # the sender stops; the other one takes over and sends what comes next
-    sender = first if first.outbox._sending else second
+    sender = first if first.outbox.sending else second
     standby = second if sender is first else first
     sender.outbox.stop()
     await sending[two_processes.index(sender)]
     latecomers = [fake.add_user(name, started=True) for name in ("Dũng", "Hà")]
     await _file_cases(db, commune, latecomers, "Cống tắc")
     await fake.wait_until(lambda: all(p.sent_messages() for p in latecomers), timeout=15)
-    assert standby.outbox._sending
+    assert standby.outbox.sending
     await asyncio.sleep(1.5)
     assert [len(p.sent_messages()) for p in people + latecomers] == [1] * 8
     assert len(group.sent_messages()) == 8

@@ -206,7 +206,7 @@ async def test_two_webhook_processes_share_the_updates_and_send_each_message_onc
         assert len(group.sent_messages()) == 10, "one card per case"
         assert await count(db, Ticket) == 10
         assert all(handled), f"both processes handled updates: {handled}"
-        assert sorted(app.outbox._sending for app in apps) == [False, True]
+        assert sorted(app.outbox.sending for app in apps) == [False, True]
     finally:
         for app in apps:
             await app.stop()
