@@ -3,9 +3,10 @@ and messages queued straight into the database (as a burst of activity, or a res
 downtime, would leave them)."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,8 +15,22 @@ from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram, FakeUser
 from bot.outbox import RetryPolicy
-from models import Commune, DeliveryStatus, Notification, NotificationKind, RecipientKind, Role
-from services import staff
+from models import (
+    Channel,
+    Commune,
+    DeliveryStatus,
+    Kind,
+    Notification,
+    NotificationKind,
+    RecipientKind,
+    Role,
+    Ticket,
+)
+from services import residents, staff, tickets
+from services.calendar import WorkingCalendar
+from services.deadlines import DeadlinePolicy
+
+POLICY = DeadlinePolicy(WorkingCalendar(), ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 async def staff_members(
@@ -31,6 +46,31 @@ async def staff_members(
         assert member.id is not None
         members.append((member.id, user))
     return members
+
+
+async def file_cases(
+    db: AsyncSession,
+    commune: Commune,
+    people: Sequence[FakeUser],
+    texts: Sequence[str],
+    at: datetime,
+) -> list[Ticket]:
+    """One case per person, filed through the service with no bot running (as if they wrote
+    while it was down): each leaves a receipt and a staff card in the outbox."""
+    filed = []
+    for person, text in zip(people, texts, strict=True):
+        resident = await residents.get_or_create_by_telegram(
+            db, person.id, full_name=person.first_name, username=None
+        )
+        draft = tickets.TicketDraft(
+            kind=Kind.REPORT, category_id=None, text=text, received_at=at, channel=Channel.TELEGRAM
+        )
+        filed.append(
+            await tickets.submit_ticket(
+                db, commune=commune, resident=resident, draft=draft, policy=POLICY, now=at
+            )
+        )
+    return filed
 
 
 def numbered(i: int, j: int) -> str:

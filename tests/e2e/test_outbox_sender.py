@@ -2,9 +2,8 @@
 holds the outbox lock and sends; another takes over when it stops."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,15 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram
-from bot.emulator.actors import FakeUser
-from models import Channel, Commune, Kind
-from services import residents, tickets
-from services.calendar import WorkingCalendar
-from services.deadlines import DeadlinePolicy
 from tests.e2e.conftest import make_commune
+from tests.e2e.outbox_helpers import file_cases
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday, 09:00 in Vietnam
-POLICY = DeadlinePolicy(WorkingCalendar(), ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 @pytest.fixture
@@ -40,29 +34,6 @@ async def two_processes(fake: FakeTelegram, database_url: str) -> AsyncIterator[
         await app.engine.dispose()
 
 
-async def _file_cases(
-    db: AsyncSession, commune: Commune, people: Sequence[FakeUser], what: str
-) -> None:
-    for person in people:
-        resident = await residents.get_or_create_by_telegram(
-            db, person.id, full_name=person.first_name, username=None
-        )
-        await tickets.submit_ticket(
-            db,
-            commune=commune,
-            resident=resident,
-            draft=tickets.TicketDraft(
-                kind=Kind.REPORT,
-                category_id=None,
-                text=f"{what} ở xóm của {person.first_name}",
-                received_at=NOW,
-                channel=Channel.TELEGRAM,
-            ),
-            policy=POLICY,
-            now=NOW,
-        )
-
-
 async def test_two_processes_send_each_message_once(
     fake: FakeTelegram, db: AsyncSession, two_processes: list[BotApp]
 ) -> None:
@@ -71,7 +42,9 @@ async def test_two_processes_send_each_message_once(
     people = [
         fake.add_user(name, started=True) for name in ("Hoa", "Lan", "Minh", "Tú", "Bình", "Cúc")
     ]
-    await _file_cases(db, commune, people, "Đèn đường hỏng")
+    await file_cases(
+        db, commune, people, [f"Đèn đường hỏng ở xóm của {p.first_name}" for p in people], NOW
+    )
 
     first, second = two_processes
     sending = [asyncio.create_task(app.outbox.run()) for app in two_processes]
@@ -90,7 +63,9 @@ async def test_two_processes_send_each_message_once(
     sender.outbox.stop()
     await sending[two_processes.index(sender)]
     latecomers = [fake.add_user(name, started=True) for name in ("Dũng", "Hà")]
-    await _file_cases(db, commune, latecomers, "Cống tắc")
+    await file_cases(
+        db, commune, latecomers, [f"Cống tắc ở xóm của {p.first_name}" for p in latecomers], NOW
+    )
     await fake.wait_until(lambda: all(p.sent_messages() for p in latecomers), timeout=15)
     assert standby.outbox.sending
     await asyncio.sleep(1.5)

@@ -2,21 +2,15 @@
 list instead of trickling in for an hour."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
-from models import Channel, DeliveryStatus, Kind, Notification, NotificationKind, RecipientKind
-from services import residents, tickets
-from services.calendar import WorkingCalendar
-from services.deadlines import DeadlinePolicy
+from models import DeliveryStatus, Notification, NotificationKind, RecipientKind
 from services.lifecycle import notify
 from tests.e2e.conftest import make_commune
-from tests.e2e.outbox_helpers import running_bot, statuses
-
-POLICY = DeadlinePolicy(WorkingCalendar(), ZoneInfo("Asia/Ho_Chi_Minh"))
+from tests.e2e.outbox_helpers import file_cases, running_bot, statuses
 
 
 async def test_cards_beyond_what_a_group_may_take_in_a_minute_come_as_one_list(
@@ -25,29 +19,9 @@ async def test_cards_beyond_what_a_group_may_take_in_a_minute_come_as_one_list(
     group = fake.add_group("Tổ PAKN")
     commune = await make_commune(db, staff_chat=group.id)
     now = datetime.now(UTC)
-    filed = []
-    for i in range(25):  # as if 25 residents wrote while the bot was down
-        user = fake.add_user(f"Dân {i}", started=True)
-        resident = await residents.get_or_create_by_telegram(
-            db, user.id, full_name=user.first_name, username=None
-        )
-        draft = tickets.TicketDraft(
-            kind=Kind.REPORT,
-            category_id=None,
-            text=f"Đèn đường số {i} ở thôn Yên Phú bị hỏng đã lâu không ai sửa",
-            received_at=now,
-            channel=Channel.TELEGRAM,
-        )
-        filed.append(
-            await tickets.submit_ticket(
-                db,
-                commune=commune,
-                resident=resident,
-                draft=draft,
-                policy=POLICY,
-                now=now,
-            )
-        )
+    people = [fake.add_user(f"Dân {i}", started=True) for i in range(25)]
+    texts = [f"Đèn đường số {i} ở thôn Yên Phú bị hỏng đã lâu không ai sửa" for i in range(25)]
+    filed = await file_cases(db, commune, people, texts, now)  # as if written while it was down
     notify(db, filed[0], NotificationKind.CARD_REFRESH, RecipientKind.STAFF_GROUP, now)
     codes = [ticket.code for ticket in filed]
     await db.commit()
