@@ -13,25 +13,23 @@ import argparse
 import asyncio
 import sys
 import tempfile
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bench import updates_ours as ours
-from bench.updates_echo import aiogram_echo, burst, inbox_echo, ptb_echo
+from bench.bot_process import bot_process
+from bench.updates_echo import burst
 from bench.updates_memory import memory
 from bench.updates_probe import Probe, load_average, quiet
 from bot.emulator import FakeTelegram
 from services.db import create_sync_engine, is_sqlite
 from services.migrations import upgrade_database
 
-Bot = Callable[[FakeTelegram], AbstractAsyncContextManager[None]]
 
-
-async def echo_rate(bot: Bot, count: int) -> float:
+async def echo_rate(bot: str, count: int, database_url: str = "") -> float:
+    """`bot`: one of bench/echo_bots.py's, run as its own process."""
     async with FakeTelegram() as fake:
         probe = Probe(fake)
-        async with bot(fake):
+        async with bot_process(fake, "bench.echo_bots", bot, database_url=database_url):
             rate, _ = await burst(fake, probe, count, "xin chào")
     return rate
 
@@ -40,8 +38,8 @@ async def our_figures(url: str, residents: int, loads: list[tuple[float, float]]
     async with FakeTelegram() as fake:
         await ours.prepare(fake, url)
         probe = Probe(fake)
-        async with ours.our_bot(fake, url):
-            figures: list[dict[str, float]] = [await ours.throughput(fake, probe, residents)]
+        async with ours.our_bot(fake, url) as pid:
+            figures: list[dict[str, float]] = [await ours.throughput(fake, probe, residents, pid)]
             for per_second, seconds in loads:
                 await quiet(probe)  # the staff cards of the run before are all sent
                 figures.append(await ours.latency(fake, probe, per_second, seconds))
@@ -79,9 +77,9 @@ def main() -> int:
     loads = [(12.0, seconds), (25.0, seconds)]  # 50 and 24 updates/s offered
     cases, memory_residents = (10_000, 50) if args.quick else (100_000, 150)
     print(f"load average at start: {load_average()}")
-    ceiling = asyncio.run(echo_rate(aiogram_echo, echoes))
+    ceiling = asyncio.run(echo_rate("aiogram", echoes))
     show(f"aiogram echo, {echoes} updates queued at once", {"updates/s": ceiling})
-    ptb = asyncio.run(echo_rate(ptb_echo, echoes))
+    ptb = asyncio.run(echo_rate("ptb", echoes))
     show(
         f"python-telegram-bot echo, {echoes} updates",
         {"updates/s": ptb, "of aiogram": ptb / ceiling},
@@ -93,7 +91,7 @@ def main() -> int:
         if not is_sqlite(url):  # the same database as ours, emptied after
             floor_url = url
         upgrade_database(floor_url)
-        floor = asyncio.run(echo_rate(inbox_echo(floor_url), echoes))
+        floor = asyncio.run(echo_rate("inbox", echoes, floor_url))
         if floor_url == url:
             forget_inbox(url)  # the fake numbers its updates from the same start each run
         show(

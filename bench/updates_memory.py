@@ -2,12 +2,11 @@
 handles a few hundred updates from residents filing cases."""
 
 import asyncio
-import os
-import sys
 import time
 
 from sqlmodel import select
 
+from bench.bot_process import bot_process
 from bench.report_annual import build
 from bench.updates_ours import CASE, CONFIRM
 from bench.updates_probe import Probe, until
@@ -37,18 +36,7 @@ async def run_bot(url: str, residents: int) -> dict[str, float]:
     async with FakeTelegram() as fake:
         await staff_group(fake, url)
         probe = Probe(fake)
-        env = {
-            **os.environ,
-            "BOT_TOKEN": fake.token,
-            "DATABASE_URL": url,
-            "BOT_API_URL": fake.base_url,
-            "LOG_LEVEL": "WARNING",
-            # as deploy/*.service runs it (set MALLOC_ARENA_MAX=0 to measure glibc's default)
-            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
-        }
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env)
-        try:
-            await until(lambda: fake.calls_to("getUpdates"), 120, "the bot polls")
+        async with bot_process(fake, "bot", database_url=url) as proc:
             await asyncio.sleep(1)
             idle = peak_rss_mb(proc.pid)
             users = [fake.add_user(f"Người dân {i}") for i in range(residents)]
@@ -59,9 +47,6 @@ async def run_bot(url: str, residents: int) -> dict[str, float]:
             await until(lambda: all(t in probe.answered for t in taps), 300, "taps answered")
             await asyncio.sleep(0.5)
             peak = peak_rss_mb(proc.pid)
-        finally:
-            proc.terminate()
-            await proc.wait()
     return {"updates": 2 * residents, "RSS MB when polling": idle, "peak RSS MB": peak}
 
 

@@ -1,4 +1,4 @@
-"""Our bot (bot.app.BotApp, in this process) under the benchmark of updates: the rate it
+"""Our bot (`python -m bot`, its own process) under the benchmark of updates: the rate it
 answers residents filing cases, and the latency of its answers at a fixed offered load."""
 
 import asyncio
@@ -7,10 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from bench.bot_process import bot_process, cpu_seconds
 from bench.updates_echo import burst
-from bench.updates_probe import Probe, percentile, until
-from bot.app import BotApp
-from bot.config import Settings
+from bench.updates_probe import Probe, percentile, quiet, until
 from bot.emulator import FakeTelegram, FakeUser
 from services.db import create_engine_for, session_factory
 from tests.e2e.conftest import make_commune
@@ -29,28 +28,24 @@ async def prepare(fake: FakeTelegram, database_url: str) -> None:
 
 
 @asynccontextmanager
-async def our_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[None]:
-    settings = Settings(
-        bot_token=fake.token,
-        database_url=database_url,
-        bot_api_url=fake.base_url,
-    )
-    app = BotApp.create(settings)
-    task = asyncio.create_task(app.run_polling(handle_signals=False))
-    try:
-        yield
-    finally:
-        await app.stop()
-        await asyncio.wait_for(task, timeout=30)
+async def our_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[int]:
+    """The bot as a commune runs it (the embedded default: the bot and its scheduler in one
+    process); yields its pid."""
+    async with bot_process(fake, "bot", database_url=database_url) as proc:
+        yield proc.pid
 
 
 def receipts(probe: Probe, users: list[FakeUser]) -> int:
     return sum(1 for u in users if probe.first_to(u.id, RECEIPT) is not None)
 
 
-async def throughput(fake: FakeTelegram, probe: Probe, residents: int) -> dict[str, float]:
+async def throughput(
+    fake: FakeTelegram, probe: Probe, residents: int, pid: int
+) -> dict[str, float]:
     """`residents` texts queued at once (answered by the confirm question), then their
-    taps at once (answered by answerCallbackQuery); receipts then drain at 30/s."""
+    taps at once (answered by answerCallbackQuery); receipts then drain at 30/s. Also the
+    CPU the bot process spent per case, both updates and the two outbox messages."""
+    cpu_before = cpu_seconds(pid)
     texts, users = await burst(fake, probe, residents, CASE)
     await until(lambda: all(u.sent_messages() for u in users), 30, "questions stored")
     started = time.monotonic()
@@ -58,8 +53,10 @@ async def throughput(fake: FakeTelegram, probe: Probe, residents: int) -> dict[s
     await until(lambda: all(t in probe.answered for t in taps), 600, "taps answered")
     taps_rate = residents / (max(probe.answered[t] for t in taps) - started)
     await until(lambda: receipts(probe, users) == residents, 600, "receipts")
+    await quiet(probe)  # the staff cards too
+    cpu_ms = (cpu_seconds(pid) - cpu_before) / residents * 1000
     both = 2 / (1 / texts + 1 / taps_rate)  # updates/s over both halves
-    return {"texts/s": texts, "taps/s": taps_rate, "updates/s": both}
+    return {"texts/s": texts, "taps/s": taps_rate, "updates/s": both, "CPU ms/case": cpu_ms}
 
 
 @dataclass

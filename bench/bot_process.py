@@ -1,0 +1,48 @@
+"""A bot under the benchmark of updates, run as its own process against the fake server, as
+it runs in production: the fake's own work is then not charged to the bot's event loop."""
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bench.updates_probe import until
+from bot.emulator import FakeTelegram
+
+
+@asynccontextmanager
+async def bot_process(
+    fake: FakeTelegram, *module_and_args: str, database_url: str = ""
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m <module_and_args>` with BOT_TOKEN, BOT_API_URL (and DATABASE_URL) naming
+    the fake; yields once the bot polls, stops it with SIGTERM."""
+    polls = len(fake.calls_to("getUpdates"))
+    env = {
+        **os.environ,
+        "BOT_TOKEN": fake.token,
+        "BOT_API_URL": fake.base_url,
+        "LOG_LEVEL": "WARNING",
+        # as deploy/*.service runs it (set MALLOC_ARENA_MAX=0 to measure glibc's default)
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", *module_and_args, env=env)
+    try:
+        started = lambda: len(fake.calls_to("getUpdates")) > polls or proc.returncode is not None  # noqa: E731
+        await until(started, 120, "the bot polls")
+        if proc.returncode is not None:
+            raise RuntimeError(f"python -m {' '.join(module_and_args)} exited {proc.returncode}")
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+        await proc.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used, all its threads."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
