@@ -161,6 +161,7 @@ class BotApp:
         updates finish before the process ends."""
         settings = self.ctx.settings
         url, secret = settings.require_webhook()
+        self.runner.shared = True  # other webhook processes may serve the same bot
         app = build_webhook_app(
             self.bot, self.inbox, self.runner, path=webhook_path(url), secret=secret
         )

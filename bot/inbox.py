@@ -113,6 +113,18 @@ class Inbox:
             return None
         return Claim(dict(payload), attempts) if payload is not None else None
 
+    async def earlier_undone(self, chat_id: int, update_id: int) -> list[int]:
+        """The chat's updates before `update_id` that are stored and not done yet."""
+        async with self.sessions() as session:
+            result = await session.exec(
+                select(InboxUpdate.update_id).where(
+                    col(InboxUpdate.done_at).is_(None),
+                    col(InboxUpdate.update_id) < update_id,
+                    col(InboxUpdate.chat_id) == chat_id,
+                )
+            )
+            return [int(u) for u in result.all()]
+
     async def renew(self, update_ids: Iterable[int]) -> None:
         ids = list(update_ids)
         if not ids:

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 INBOX_RETRY_SECONDS = (0.5, 2.0, 5.0)
 T = TypeVar("T")
 RETRY_SECONDS = 1.0  # after a passing database fault: 1 s, 2 s, 4 s…
+EARLIER_POLL_SECONDS = (0.01, 0.02, 0.05, 0.1, 0.2)  # then every 0.2 s
 
 
 class UpdateRunner:
@@ -28,8 +30,12 @@ class UpdateRunner:
         inbox: Inbox,
         *,
         concurrency: int = 8,  # below the connection pool: each update holds one
+        shared: bool = False,
     ) -> None:
+        """`shared`: other processes take updates from the same inbox (webhook mode behind
+        a load balancer), so a chat's earlier update may be in another process's hands."""
         self.bot = bot
+        self.shared = shared
         self.dispatcher = dispatcher
         self.inbox = inbox
         self._slots = asyncio.Semaphore(concurrency)
@@ -63,7 +69,7 @@ class UpdateRunner:
         first = Claim(payload=None, attempts=1) if claimed and update is not None else None
         if first is not None:
             self._in_flight.add(update_id)  # its lease is renewed while it waits its turn
-        task = asyncio.create_task(self._run(update_id, previous, steal, update, first))
+        task = asyncio.create_task(self._run(update_id, chat_id, previous, steal, update, first))
         self._tasks.add(task)
         if chat_id is not None:
             self._last_of_chat[chat_id] = task
@@ -82,6 +88,7 @@ class UpdateRunner:
     async def _run(
         self,
         update_id: int,
+        chat_id: int | None,
         previous: asyncio.Task[None] | None,
         steal: bool,
         arrived: Update | None,
@@ -89,6 +96,8 @@ class UpdateRunner:
     ) -> None:
         if previous is not None:
             await asyncio.wait([previous])
+        if self.shared and chat_id is not None:
+            await self._after_earlier_elsewhere(update_id, chat_id)
         async with self._slots:
             if claim is None:
                 claim = await self._claim(update_id, steal)
@@ -101,6 +110,26 @@ class UpdateRunner:
                 finally:
                     self._in_flight.discard(update_id)
                 claim = await self._claim(update_id, steal=True)  # the lease is its own
+
+    async def _after_earlier_elsewhere(self, update_id: int, chat_id: int) -> None:
+        """Wait while another process still works on an earlier update of the chat. A
+        resident taps the button of a question the moment it arrives, and the tap may reach
+        this process while the one that asked has not yet committed what the tap needs.
+        Not for an update this process has queued itself (recovery found it late: waiting
+        for it would wait forever), nor longer than a lease (its process died; recovery
+        takes it over)."""
+        deadline = time.monotonic() + LEASE.total_seconds()
+        pauses = iter(EARLIER_POLL_SECONDS)
+        while time.monotonic() < deadline:
+            try:
+                earlier = await self.inbox.earlier_undone(chat_id, update_id)
+            except Exception as exc:
+                log.warning("update %s: could not look for earlier ones (%r)", update_id, exc)
+                earlier = [-1]  # ask again after a pause
+            if not set(earlier) - self._queued:
+                return
+            await asyncio.sleep(next(pauses, EARLIER_POLL_SECONDS[-1]))
+        log.warning("update %s: an earlier update of its chat is still not done", update_id)
 
     async def _claim(self, update_id: int, steal: bool) -> Claim | None:
         """None when it is done already, another worker has it, or the database keeps

@@ -77,3 +77,39 @@ async def test_each_chat_in_order_chats_in_parallel_and_nothing_twice(
             select(func.count()).select_from(InboxUpdate).where(col(InboxUpdate.done_at).is_(None))
         )
         assert undone.one() == 0
+
+
+async def test_a_chat_stays_in_order_across_processes_sharing_the_inbox(
+    engine: AsyncEngine,
+) -> None:
+    """Behind a load balancer a resident's text may reach one process and the tap that
+    answers its question another, before the first has committed: the tap waits."""
+    seen: list[str] = []
+    first_may_finish = asyncio.Event()
+
+    router = Router()
+
+    @router.message()
+    async def record(message: Message) -> None:
+        if message.text == "text":
+            await first_may_finish.wait()
+        seen.append(message.text or "")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    bot = Bot(TOKEN)
+    runners = [
+        UpdateRunner(bot, dispatcher, Inbox(session_factory(engine)), shared=True) for _ in range(2)
+    ]
+    for runner, update in zip(
+        runners, (message_update(500, 77, "text"), message_update(501, 77, "tap")), strict=True
+    ):
+        await runner.inbox.store([update], claim=True)  # as the webhook stores it
+        runner.submit(update.update_id, 77, update=update, claimed=True)
+    await asyncio.sleep(0.5)
+    assert seen == [], "the tap waits for the text, in the other process"
+    first_may_finish.set()
+    for runner in runners:
+        await runner.drain()
+    await bot.session.close()
+    assert seen == ["text", "tap"]
