@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from aiohttp import web
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram
+from bot.emulator.balancer import RoundRobin
 from models import InboxUpdate, Ticket
 from tests.e2e.conftest import make_commune
 
@@ -151,32 +151,6 @@ async def test_stopping_finishes_the_updates_already_accepted(
     assert all(person.sent_messages() for person in people), "every accepted update answered"
 
 
-async def _round_robin(backends: list[str], handled: list[int]) -> web.AppRunner:
-    """A load balancer in front of the bot processes, as nginx's upstream would be."""
-    turn = 0
-
-    async def forward(request: web.Request) -> web.Response:
-        nonlocal turn
-        index, turn = turn, (turn + 1) % len(backends)
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(
-                backends[index] + request.path,
-                data=await request.read(),
-                headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
-            ) as answer,
-        ):
-            if answer.status == 200:
-                handled[index] += 1
-            return web.Response(status=answer.status, body=await answer.read())
-
-    app = web.Application()
-    app.router.add_post("/{path:.*}", forward)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    return runner
-
-
 async def test_two_webhook_processes_share_the_updates_and_send_each_message_once(
     fake: FakeTelegram, database_url: str, db: AsyncSession
 ) -> None:
@@ -184,10 +158,9 @@ async def test_two_webhook_processes_share_the_updates_and_send_each_message_onc
     await make_commune(db, staff_chat=group.id)
     ports = [free_port(), free_port()]
     apps = [BotApp.create(webhook_settings(fake, database_url, port)) for port in ports]
-    handled = [0, 0]
-    balancer = await _round_robin([f"http://127.0.0.1:{port}" for port in ports], handled)
+    balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
     front = free_port()
-    await web.TCPSite(balancer, "127.0.0.1", front).start()
+    await balancer.start("127.0.0.1", front)
     fake.route_webhook(PUBLIC, f"http://127.0.0.1:{front}")
     tasks = [asyncio.create_task(app.run_webhook(handle_signals=False)) for app in apps]
     try:
@@ -205,10 +178,10 @@ async def test_two_webhook_processes_share_the_updates_and_send_each_message_onc
         assert [len(p.sent_messages()) for p in people] == [2] * 10, "question and receipt"
         assert len(group.sent_messages()) == 10, "one card per case"
         assert await count(db, Ticket) == 10
-        assert all(handled), f"both processes handled updates: {handled}"
+        assert all(balancer.handled), f"both processes handled updates: {balancer.handled}"
         assert sorted(app.outbox.sending for app in apps) == [False, True]
     finally:
         for app in apps:
             await app.stop()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
-        await balancer.cleanup()
+        await balancer.stop()
