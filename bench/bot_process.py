@@ -4,7 +4,7 @@ it runs in production: the fake's own work is then not charged to the bot's even
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from bench.updates_probe import until
@@ -13,11 +13,16 @@ from bot.emulator import FakeTelegram
 
 @asynccontextmanager
 async def bot_process(
-    fake: FakeTelegram, *module_and_args: str, database_url: str = ""
+    fake: FakeTelegram,
+    *module_and_args: str,
+    database_url: str = "",
+    environment: dict[str, str] | None = None,
+    ready: Callable[[], bool] | None = None,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """`python -m <module_and_args>` with BOT_TOKEN, BOT_API_URL (and DATABASE_URL) naming
-    the fake; yields once the bot polls, stops it with SIGTERM."""
+    the fake; yields once the bot is `ready` (by default: it polls), stops it with SIGTERM."""
     polls = len(fake.calls_to("getUpdates"))
+    ready = ready or (lambda: len(fake.calls_to("getUpdates")) > polls)
     env = {
         **os.environ,
         "BOT_TOKEN": fake.token,
@@ -28,10 +33,10 @@ async def bot_process(
     }
     if database_url:
         env["DATABASE_URL"] = database_url
+    env.update(environment or {})
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", *module_and_args, env=env)
     try:
-        started = lambda: len(fake.calls_to("getUpdates")) > polls or proc.returncode is not None  # noqa: E731
-        await until(started, 120, "the bot polls")
+        await until(lambda: ready() or proc.returncode is not None, 120, "the bot is ready")
         if proc.returncode is not None:
             raise RuntimeError(f"python -m {' '.join(module_and_args)} exited {proc.returncode}")
         yield proc

@@ -4,6 +4,7 @@ our crash-safe inbox (the floor the inbox sets), and ours filing cases;
 our latency at a fixed offered load; our peak memory over 100,000 cases.
 
     .venv/bin/python -m bench.updates [--quick] [--database-url URL] [--skip-memory]
+                                      [--webhook-processes N]
 
 Targets: ours ≥ 50% of the aiogram echo rate; p99 < 100 ms at 50 updates/s; peak RSS
 < 150 MB with 100,000 cases. Needs the `bench` extra (python-telegram-bot).
@@ -34,12 +35,14 @@ async def echo_rate(bot: str, count: int, database_url: str = "") -> float:
     return rate
 
 
-async def our_figures(url: str, residents: int, loads: list[tuple[float, float]]) -> list:
+async def our_figures(
+    url: str, residents: int, loads: list[tuple[float, float]], webhook_processes: int
+) -> list:
     async with FakeTelegram() as fake:
         await ours.prepare(fake, url)
         probe = Probe(fake)
-        async with ours.our_bot(fake, url) as pid:
-            figures: list[dict[str, float]] = [await ours.throughput(fake, probe, residents, pid)]
+        async with ours.our_bot(fake, url, webhook_processes) as pids:
+            figures: list[dict[str, float]] = [await ours.throughput(fake, probe, residents, pids)]
             for per_second, seconds in loads:
                 await quiet(probe)  # the staff cards of the run before are all sent
                 figures.append(await ours.latency(fake, probe, per_second, seconds))
@@ -71,6 +74,13 @@ def main() -> int:
     parser.add_argument("--database-url", help="ours: an empty, disposable database")
     parser.add_argument("--memory-database-url", help="memory: an empty, disposable database")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--webhook-processes",
+        type=int,
+        default=0,
+        help="ours as N webhook processes behind a round-robin balancer (a province's "
+        "deployment, on PostgreSQL) instead of one long-polling process",
+    )
     args = parser.parse_args()
     echoes, residents = (300, 100) if args.quick else (2000, 400)
     seconds = 5.0 if args.quick else 20.0
@@ -98,14 +108,19 @@ def main() -> int:
             f"aiogram echo through our inbox, {echoes} updates",
             {"updates/s": floor, "of aiogram": floor / ceiling},
         )
-        figures = asyncio.run(our_figures(url, residents, loads))
+        figures = asyncio.run(our_figures(url, residents, loads, args.webhook_processes))
         rate = figures[0]["updates/s"]
+        how = (
+            f"{args.webhook_processes} webhook processes"
+            if args.webhook_processes
+            else "one polling process"
+        )
         show(
-            f"ours, {residents} cases (text + tap) at once",
+            f"ours ({how}), {residents} cases (text + tap) at once",
             {**figures[0], "of aiogram": rate / ceiling},
         )
         for load in figures[1:]:
-            show("ours, paced", load)
+            show(f"ours ({how}), paced", load)
         if not args.skip_memory:
             mem_url = args.memory_database_url or f"sqlite:///{Path(tmp) / 'memory.db'}"
             mem = memory(mem_url, cases, memory_residents)

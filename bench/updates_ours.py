@@ -2,21 +2,25 @@
 answers residents filing cases, and the latency of its answers at a fixed offered load."""
 
 import asyncio
+import socket
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 from bench.bot_process import bot_process, cpu_seconds
 from bench.updates_echo import burst
 from bench.updates_probe import Probe, percentile, quiet, until
 from bot.emulator import FakeTelegram, FakeUser
+from bot.emulator.balancer import RoundRobin
 from services.db import create_engine_for, session_factory
 from tests.e2e.conftest import make_commune
 
 CASE = "Đèn đường thôn Đông hỏng ba hôm nay, buổi tối rất tối"
 CONFIRM = "✅ Có, gửi ngay"
 RECEIPT = "Mã hồ sơ"
+PUBLIC = "https://pakn.example.gov.vn"
+WEBHOOK_SECRET = "bench-webhook-secret-0123456789"
 
 
 async def prepare(fake: FakeTelegram, database_url: str) -> None:
@@ -28,11 +32,53 @@ async def prepare(fake: FakeTelegram, database_url: str) -> None:
 
 
 @asynccontextmanager
-async def our_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[int]:
-    """The bot as a commune runs it (the embedded default: the bot and its scheduler in one
-    process); yields its pid."""
-    async with bot_process(fake, "bot", database_url=database_url) as proc:
-        yield proc.pid
+async def our_bot(
+    fake: FakeTelegram, database_url: str, webhook_processes: int = 0
+) -> AsyncIterator[list[int]]:
+    """The bot as a commune runs it (the embedded default: long polling, the bot and its
+    scheduler in one process), or as a province would: `webhook_processes` processes
+    serving the webhook behind a round-robin balancer, on one database. Yields the pids."""
+    if not webhook_processes:
+        async with bot_process(fake, "bot", database_url=database_url) as proc:
+            yield [proc.pid]
+        return
+    ports = [free_port() for _ in range(webhook_processes)]
+    front = free_port()
+    fake.route_webhook(PUBLIC, f"http://127.0.0.1:{front}")
+    async with AsyncExitStack() as stack:
+        balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
+        await stack.enter_async_context(await balancer.start("127.0.0.1", front))
+        pids = []
+        for port in ports:
+            before = len(fake.calls_to("setWebhook"))
+            environment = {
+                "WEBHOOK_URL": f"{PUBLIC}/telegram/hook",
+                "WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "WEBHOOK_PORT": str(port),
+            }
+            proc = await stack.enter_async_context(
+                bot_process(
+                    fake,
+                    "bot",
+                    "--webhook",
+                    database_url=database_url,
+                    environment=environment,
+                    ready=webhook_set(fake, before),
+                )
+            )
+            pids.append(proc.pid)
+        yield pids
+
+
+def webhook_set(fake: FakeTelegram, before: int) -> Callable[[], bool]:
+    """Ready: the process has set the webhook (each does once it serves)."""
+    return lambda: len(fake.calls_to("setWebhook")) > before
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def receipts(probe: Probe, users: list[FakeUser]) -> int:
@@ -40,12 +86,12 @@ def receipts(probe: Probe, users: list[FakeUser]) -> int:
 
 
 async def throughput(
-    fake: FakeTelegram, probe: Probe, residents: int, pid: int
+    fake: FakeTelegram, probe: Probe, residents: int, pids: list[int]
 ) -> dict[str, float]:
     """`residents` texts queued at once (answered by the confirm question), then their
     taps at once (answered by answerCallbackQuery); receipts then drain at 30/s. Also the
     CPU the bot process spent per case, both updates and the two outbox messages."""
-    cpu_before = cpu_seconds(pid)
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
     texts, users = await burst(fake, probe, residents, CASE)
     await until(lambda: all(u.sent_messages() for u in users), 30, "questions stored")
     started = time.monotonic()
@@ -54,7 +100,7 @@ async def throughput(
     taps_rate = residents / (max(probe.answered[t] for t in taps) - started)
     await until(lambda: receipts(probe, users) == residents, 600, "receipts")
     await quiet(probe)  # the staff cards too
-    cpu_ms = (cpu_seconds(pid) - cpu_before) / residents * 1000
+    cpu_ms = (sum(cpu_seconds(pid) for pid in pids) - cpu_before) / residents * 1000
     both = 2 / (1 / texts + 1 / taps_rate)  # updates/s over both halves
     return {"texts/s": texts, "taps/s": taps_rate, "updates/s": both, "CPU ms/case": cpu_ms}
 
@@ -85,7 +131,6 @@ async def latency(
 ) -> dict[str, float]:
     """A new resident every 1/per_second s sends a case and taps confirm as soon as the
     question arrives: offered load 2 × per_second updates/s."""
-    await until(lambda: fake.calls_to("getUpdates"), 30, "the bot polls")
     out = Latencies()
     tasks = []
     started = time.monotonic()
