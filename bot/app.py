@@ -31,6 +31,7 @@ from bot.metrics import (
 )
 from bot.middlewares import DbSessionMiddleware, InboxMarkMiddleware, ResidentMiddleware
 from bot.outbox import Outbox
+from bot.outbox_signal import OutboxSignal
 from bot.polling import Poller
 from bot.repeated_requests import ForgiveRepeatedRequests
 from bot.response_models import KeepResponseModels
@@ -120,7 +121,13 @@ class BotApp:
         ctx.policy.calendar.is_working_day(ctx.clock.now().date())  # load holidays up front
         bot = build_bot(settings)
         i18n = build_i18n()
-        outbox = Outbox(bot, ctx, i18n, lock=outbox_lock(engine))
+        outbox = Outbox(
+            bot,
+            ctx,
+            i18n,
+            lock=outbox_lock(engine),
+            signal=OutboxSignal.for_database(settings.database_url, engine),
+        )
         scheduler = (
             SchedulerService(
                 ctx, engine, lease_seconds=settings.scheduler_lease_seconds, after_job=outbox.wake

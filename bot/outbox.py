@@ -1,5 +1,6 @@
 """Sends what the outbox holds: woken at once after each update, swept every second for
-rows written by other processes (the CLI, the scheduler, other webhook processes).
+rows written by other processes (the CLI, the scheduler, other webhook processes); on
+PostgreSQL the other processes also signal the sender at once (`bot.outbox_signal`).
 
 One process sends, however many share the database: the one holding the outbox lock
 (`scheduler.lock.outbox_lock`); the others stand by and take over within seconds if it
@@ -26,6 +27,7 @@ from sqlmodel import col, select
 
 from bot.context import AppContext
 from bot.outbox_delivery import Courier, RetryPolicy
+from bot.outbox_signal import OutboxSignal
 from models import DeliveryStatus, Notification, RecipientKind
 from scheduler.lock import LeaderLock
 
@@ -52,9 +54,15 @@ def _key(notification: Any) -> LaneKey:
 
 class Outbox(Courier):
     def __init__(
-        self, bot: Bot, ctx: AppContext, i18n: I18n, lock: LeaderLock | None = None
+        self,
+        bot: Bot,
+        ctx: AppContext,
+        i18n: I18n,
+        lock: LeaderLock | None = None,
+        signal: OutboxSignal | None = None,
     ) -> None:
         super().__init__(bot, ctx, i18n)
+        self._signal = signal
         self._wakeup = asyncio.Event()
         self._stopped = asyncio.Event()
         self._lanes: dict[LaneKey, asyncio.Task[None]] = {}
@@ -68,7 +76,10 @@ class Outbox(Courier):
         return self._sending
 
     def wake(self) -> None:
+        """Something may have been written to the outbox (by this process)."""
         self._wakeup.set()
+        if self._signal is not None and not self._sending:
+            self._signal.poke()
 
     def stop(self) -> None:
         self._stopped.set()
@@ -76,6 +87,11 @@ class Outbox(Courier):
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
+        listening = (
+            asyncio.create_task(self._signal.listen(self._wakeup.set), name="outbox signal")
+            if self._signal is not None
+            else None
+        )
         try:
             while not self._stopped.is_set():
                 self._wakeup.clear()
@@ -93,6 +109,12 @@ class Outbox(Courier):
                         await asyncio.wait_for(self._stopped.wait(), timeout=gap)
             await self._end_lanes()
         finally:
+            if listening is not None:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
+            if self._signal is not None:
+                await self._signal.close()
             if self._lock is not None and self._sending:
                 self._sending = False
                 await self._lock.release()

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import outbox as outbox_module
 from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram
+from services.db import is_sqlite
 from tests.e2e.conftest import make_commune
 from tests.e2e.outbox_helpers import file_cases
 
@@ -72,4 +74,33 @@ async def test_two_processes_send_each_message_once(
     assert [len(p.sent_messages()) for p in people + latecomers] == [1] * 8
     assert len(group.sent_messages()) == 8
     standby.outbox.stop()
+    await asyncio.gather(*sending)
+
+
+async def test_on_postgresql_the_sender_hears_at_once_of_what_another_process_wrote(
+    fake: FakeTelegram,
+    db: AsyncSession,
+    database_url: str,
+    two_processes: list[BotApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tap handled by a process that does not send: its receipt goes out when that process
+    signals the sender, not at the sender's next sweep for others' messages."""
+    if is_sqlite(database_url):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; on SQLite the sender's sweep finds it")
+    monkeypatch.setattr(outbox_module, "IDLE_SWEEP_SECONDS", 60.0)  # no sweep comes in time
+    group = fake.add_group("Tổ PAKN")
+    commune = await make_commune(db, staff_chat=group.id)
+    sending = [asyncio.create_task(app.outbox.run()) for app in two_processes]
+    await fake.wait_until(lambda: any(app.outbox.sending for app in two_processes), timeout=10)
+    other = next(app for app in two_processes if not app.outbox.sending)
+    await asyncio.sleep(1.0)  # the sender has swept, found nothing and listens
+
+    hoa = fake.add_user("Hoa", started=True)
+    await file_cases(db, commune, [hoa], ["Cống trước nhà văn hoá bị tắc"], NOW)
+    other.outbox.wake()  # as its update middleware does after the case's commit
+    await fake.wait_until(lambda: hoa.sent_messages() and group.sent_messages(), timeout=5)
+    assert "Mã hồ sơ" in hoa.sent_messages()[0]["text"]
+    for app in two_processes:
+        app.outbox.stop()
     await asyncio.gather(*sending)
