@@ -124,7 +124,9 @@ class UpdateRunner:
             try:
                 earlier = await self.inbox.earlier_undone(chat_id, update_id)
             except Exception as exc:
-                log.warning("update %s: could not look for earlier ones (%r)", update_id, exc)
+                log.warning(
+                    "update %s: could not look for earlier ones (%s)", update_id, type(exc).__name__
+                )
                 earlier = [-1]  # ask again after a pause
             if not set(earlier) - self._queued:
                 return
