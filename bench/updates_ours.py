@@ -2,11 +2,12 @@
 answers residents filing cases, and the latency of its answers at a fixed offered load."""
 
 import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+
+from aiohttp.test_utils import unused_port
 
 from bench.bot_process import bot_process, cpu_seconds
 from bench.updates_echo import burst
@@ -42,8 +43,8 @@ async def our_bot(
         async with bot_process(fake, "bot", database_url=database_url) as proc:
             yield [proc.pid]
         return
-    ports = [free_port() for _ in range(webhook_processes)]
-    front = free_port()
+    ports = [unused_port() for _ in range(webhook_processes)]
+    front = unused_port()
     fake.route_webhook(PUBLIC, f"http://127.0.0.1:{front}")
     async with AsyncExitStack() as stack:
         balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
@@ -73,12 +74,6 @@ async def our_bot(
 def webhook_set(fake: FakeTelegram, before: int) -> Callable[[], bool]:
     """Ready: the process has set the webhook (each does once it serves)."""
     return lambda: len(fake.calls_to("setWebhook")) > before
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def receipts(probe: Probe, users: list[FakeUser]) -> int:

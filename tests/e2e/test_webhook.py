@@ -1,11 +1,11 @@
 """Webhook mode: Telegram (the fake) posts updates to the bot's aiohttp server."""
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import unused_port
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,12 +18,6 @@ from tests.e2e.conftest import make_commune
 
 PUBLIC = "https://pakn.example.gov.vn"
 SECRET = "s3cret-Token_for-the-webhook-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def webhook_settings(fake: FakeTelegram, database_url: str, port: int) -> Settings:
@@ -39,7 +33,7 @@ def webhook_settings(fake: FakeTelegram, database_url: str, port: int) -> Settin
 
 @pytest.fixture
 async def webhook_bot(fake: FakeTelegram, database_url: str) -> AsyncIterator[str]:
-    port = free_port()
+    port = unused_port()
     settings = webhook_settings(fake, database_url, port)
     local = f"http://127.0.0.1:{port}"
     fake.route_webhook(PUBLIC, local)
@@ -120,7 +114,7 @@ async def test_stopping_finishes_the_updates_already_accepted(
 ) -> None:
     group = fake.add_group("Tổ PAKN")
     await make_commune(db, staff_chat=group.id)
-    port = free_port()
+    port = unused_port()
     settings = webhook_settings(fake, database_url, port)
     app = BotApp.create(settings)
     task = asyncio.create_task(app.run_webhook(handle_signals=False))
@@ -156,10 +150,10 @@ async def test_two_webhook_processes_share_the_updates_and_send_each_message_onc
 ) -> None:
     group = fake.add_group("Tổ PAKN")
     await make_commune(db, staff_chat=group.id)
-    ports = [free_port(), free_port()]
+    ports = [unused_port(), unused_port()]
     apps = [BotApp.create(webhook_settings(fake, database_url, port)) for port in ports]
     balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
-    front = free_port()
+    front = unused_port()
     await balancer.start("127.0.0.1", front)
     fake.route_webhook(PUBLIC, f"http://127.0.0.1:{front}")
     tasks = [asyncio.create_task(app.run_webhook(handle_signals=False)) for app in apps]
