@@ -10,7 +10,7 @@ from aiogram.types import TelegramObject, Update, User
 from bot import update_transaction
 from bot.context import AppContext
 from bot.inbox import chat_of
-from bot.outbox import Outbox
+from bot.outbox import Outbox, lanes_written
 from services import residents
 
 
@@ -43,7 +43,7 @@ class DbSessionMiddleware(BaseMiddleware):
             finally:
                 update_transaction.report_outcome(session)
                 update_transaction.unbind(token)
-                self.outbox.wake()
+                self.outbox.wake(lanes_written(session))
 
 
 def _private_user(update: Update) -> User | None:

@@ -18,12 +18,15 @@ repeat only the parts that were in flight (at most one per lane)."""
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
-from sqlalchemy import func
+from sqlalchemy import event, func
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import AppContext
 from bot.outbox_delivery import Courier, RetryPolicy
@@ -52,6 +55,23 @@ def _key(notification: Any) -> LaneKey:
     return (notification.recipient_kind, notification.recipient_id, notification.commune_id)
 
 
+_WRITTEN = "outbox_lanes_written"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_lanes(session: Session, _context: Any) -> None:
+    keys = {_key(row) for row in session.new if isinstance(row, Notification)}
+    if keys:
+        session.info.setdefault(_WRITTEN, set()).update(keys)
+
+
+def lanes_written(session: AsyncSession) -> set[LaneKey]:
+    """The lanes of the messages the session has written since last asked (a rolled-back
+    one's too: its lane finds nothing and ends)."""
+    keys: set[LaneKey] = session.sync_session.info.pop(_WRITTEN, set())
+    return keys
+
+
 class Outbox(Courier):
     def __init__(
         self,
@@ -63,6 +83,7 @@ class Outbox(Courier):
     ) -> None:
         super().__init__(bot, ctx, i18n)
         self._signal = signal
+        self._running = False  # run() is sending or standing by
         self._wakeup = asyncio.Event()
         self._stopped = asyncio.Event()
         self._lanes: dict[LaneKey, asyncio.Task[None]] = {}
@@ -75,11 +96,18 @@ class Outbox(Courier):
         """Whether this process is the one sending the outbox (it holds the lock)."""
         return self._sending
 
-    def wake(self) -> None:
-        """Something may have been written to the outbox (by this process)."""
-        self._wakeup.set()
-        if self._signal is not None and not self._sending:
-            self._signal.poke()
+    def wake(self, lanes: Iterable[LaneKey] = ()) -> None:
+        """Something may have been written to the outbox by this process; `lanes`: the
+        recipients it wrote to, known from its session (`lanes_written`). The sender starts
+        their lanes at once, without waiting for a sweep to find them."""
+        if not (self._running and self._sending):
+            self._wakeup.set()
+            if self._signal is not None and not self._sending:
+                self._signal.poke()
+            return
+        started = [self._start_lane(key) for key in lanes]
+        if not started or not all(started):
+            self._wakeup.set()
 
     def stop(self) -> None:
         self._stopped.set()
@@ -92,6 +120,7 @@ class Outbox(Courier):
             if self._signal is not None
             else None
         )
+        self._running = True
         try:
             while not self._stopped.is_set():
                 self._wakeup.clear()
@@ -109,6 +138,7 @@ class Outbox(Courier):
                         await asyncio.wait_for(self._stopped.wait(), timeout=gap)
             await self._end_lanes()
         finally:
+            self._running = False
             if listening is not None:
                 listening.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -192,15 +222,20 @@ class Outbox(Courier):
             ).first()
             await session.commit()
         for row in due:
-            key = _key(row)
-            if key in self._lanes or self._stopped.is_set():
-                continue
-            if len(self._lanes) >= MAX_LANES:
+            if not self._start_lane(_key(row)):
                 break
-            self._lanes[key] = asyncio.create_task(self._lane(key), name=f"outbox lane {key}")
         if later is None:
             return IDLE_SWEEP_SECONDS
         return min(max((later - now).total_seconds(), 0.0), IDLE_SWEEP_SECONDS)
+
+    def _start_lane(self, key: LaneKey) -> bool:
+        """True when the recipient's lane runs (it was running, or starts now)."""
+        if key in self._lanes:
+            return True
+        if len(self._lanes) >= MAX_LANES or self._stopped.is_set():
+            return False
+        self._lanes[key] = asyncio.create_task(self._lane(key), name=f"outbox lane {key}")
+        return True
 
     async def _lane(self, key: LaneKey) -> None:
         """One recipient's messages, strictly in order: the oldest pending goes first, and
