@@ -1,6 +1,8 @@
-"""Sends what the outbox holds: woken at once after each update, swept every second for
-rows written by other processes (the CLI, the scheduler, other webhook processes); on
-PostgreSQL the other processes also signal the sender at once (`bot.outbox_signal`).
+"""Sends what the outbox holds: the lanes an update wrote to start as soon as it commits
+(`wake(lanes_written(session))`), and a sweep finds the rest: what this process wrote
+otherwise, and, every second, rows written by other processes (the CLI, the scheduler,
+other webhook processes); on PostgreSQL those signal the sender at once
+(`bot.outbox_signal`).
 
 One process sends, however many share the database: the one holding the outbox lock
 (`scheduler.lock.outbox_lock`); the others stand by and take over within seconds if it
@@ -44,8 +46,8 @@ STANDBY_SECONDS = 2.0  # a process that does not send asks for the lock this oft
 KEEP_SECONDS = 10.0  # the sender checks this often that it still holds the lock
 LANE_LINGER_SECONDS = 5.0  # a lane waits this long for its next message to fall due
 STOP_GRACE_SECONDS = 3.0
-# Every committed update wakes the outbox; under load the sweeps are spaced this far apart
-# (a sweep groups all pending messages), while a lone wake-up is answered at once.
+# A wake-up that names no lane asks for a sweep; under load the sweeps are spaced this far
+# apart (a sweep groups all pending messages), while a lone wake-up is answered at once.
 SWEEP_GAP_SECONDS = 0.05
 
 LaneKey = tuple[RecipientKind, int | None, int]  # recipient kind, recipient id, commune
