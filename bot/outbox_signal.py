@@ -10,7 +10,6 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -59,6 +58,8 @@ class OutboxSignal:
 
     async def listen(self, wake: Callable[[], None]) -> None:
         """Call `wake` for every signal, until cancelled; reconnects after a lost connection."""
+        import psycopg  # here, not at the top: 8 MB that a bot on SQLite does without
+
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(

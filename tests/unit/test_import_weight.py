@@ -1,5 +1,6 @@
 """The bot process stays light: building the bot must not load the document, spreadsheet
-and chart libraries (a report, an export or a chart loads its own when asked), nor build
+and chart libraries (a report, an export or a chart loads its own when asked), nor on
+SQLite PostgreSQL's driver (8 MB), nor build
 aiogram's ~400 Telegram types up front (bot/lazy_aiogram.py). Each check runs in a fresh
 interpreter, since this test process has imported everything already."""
 
@@ -21,6 +22,7 @@ HEAVY = (
     "holidays.countries",
     "vietnam_provinces",
     "jinja2",
+    "psycopg",  # on SQLite
 )
 
 BUILD_THE_BOT = """
