@@ -25,8 +25,8 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
-from sqlalchemy import event, func
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, inspect
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -58,20 +58,32 @@ def _key(notification: Any) -> LaneKey:
 
 
 _WRITTEN = "outbox_lanes_written"
+_NOTIFICATION_MAPPER = inspect(Notification)
+_BULK = "outbox_written_in_bulk"
 
 
 @event.listens_for(Session, "after_flush")
 def _note_lanes(session: Session, _context: Any) -> None:
-    keys = {_key(row) for row in session.new if isinstance(row, Notification)}
+    rows = (*session.new, *session.dirty)
+    keys = {_key(row) for row in rows if isinstance(row, Notification)}
     if keys:
         session.info.setdefault(_WRITTEN, set()).update(keys)
 
 
-def lanes_written(session: AsyncSession) -> set[LaneKey]:
-    """The lanes of the messages the session has written since last asked (a rolled-back
-    one's too: its lane finds nothing and ends)."""
-    keys: set[LaneKey] = session.sync_session.info.pop(_WRITTEN, set())
-    return keys
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk(state: ORMExecuteState) -> None:
+    """e.g. the cards that waited for a staff group fall due (services.staff)."""
+    if (state.is_insert or state.is_update) and state.bind_mapper is _NOTIFICATION_MAPPER:
+        state.session.info[_BULK] = True
+
+
+def lanes_written(session: AsyncSession) -> set[LaneKey] | None:
+    """The lanes of the messages the session has written or changed since last asked (a
+    rolled-back one's too: its lane finds nothing and ends); None when it also changed the
+    outbox with a statement that names no row (a sweep finds those)."""
+    info = session.sync_session.info
+    keys: set[LaneKey] = info.pop(_WRITTEN, set())
+    return None if info.pop(_BULK, False) else keys
 
 
 class Outbox(Courier):
@@ -98,17 +110,20 @@ class Outbox(Courier):
         """Whether this process is the one sending the outbox (it holds the lock)."""
         return self._sending
 
-    def wake(self, lanes: Iterable[LaneKey] = ()) -> None:
-        """Something may have been written to the outbox by this process; `lanes`: the
-        recipients it wrote to, known from its session (`lanes_written`). The sender starts
-        their lanes at once, without waiting for a sweep to find them."""
+    def wake(self, lanes: Iterable[LaneKey] | None = None) -> None:
+        """This process may have written to the outbox. `lanes`: the recipients it wrote
+        to, known from its session (`lanes_written`; empty: it wrote nothing, None: not
+        known). The sender starts their lanes at once, without waiting for a sweep."""
+        if lanes is not None:
+            lanes = list(lanes)
+            if not lanes:
+                return
         if not (self._running and self._sending):
             self._wakeup.set()
             if self._signal is not None and not self._sending:
                 self._signal.poke()
             return
-        started = [self._start_lane(key) for key in lanes]
-        if not started or not all(started):
+        if lanes is None or not all([self._start_lane(key) for key in lanes]):
             self._wakeup.set()
 
     def stop(self) -> None:

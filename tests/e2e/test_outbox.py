@@ -2,12 +2,22 @@
 
 import time
 
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import BotApp
 from bot.emulator import FakeTelegram, FakeUser
-from models import Commune, DeliveryStatus, Notification, Resident
+from bot.outbox import lanes_written
+from models import (
+    Commune,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    RecipientKind,
+    Resident,
+)
+from models.base import utcnow
 from tests.e2e.conftest import make_commune
 
 
@@ -84,3 +94,44 @@ async def test_the_staff_group_follows_its_upgrade_to_a_supergroup(
     commune = (await db.exec(select(Commune))).one()
     assert commune.staff_chat_id == new_id
     assert not [e for e in fake.errors if e[0] == "sendMessage"], "the bot knew before sending"
+
+
+async def test_a_session_names_the_lanes_it_wrote_to_and_a_bulk_change_asks_for_a_sweep(
+    db: AsyncSession,
+) -> None:
+    """What an update's commit tells the outbox (bot.outbox.lanes_written): the recipients
+    to start sending to at once; nothing when it wrote no message; 'unknown' when a
+    statement changed messages without naming them, so the sender sweeps."""
+    commune = await make_commune(db)
+    lanes_written(db)
+    commune.name = "Xã Hoà Bình"
+    db.add(commune)
+    await db.commit()
+    assert lanes_written(db) == set(), "no message written"
+
+    for kind, recipient_kind, recipient_id in (
+        (NotificationKind.RECEIPT, RecipientKind.RESIDENT, 7),
+        (NotificationKind.STAFF_CARD, RecipientKind.STAFF_GROUP, None),
+    ):
+        db.add(
+            Notification(
+                kind=kind,
+                commune_id=commune.id,
+                recipient_kind=recipient_kind,
+                recipient_id=recipient_id,
+            )
+        )
+    await db.commit()
+    assert lanes_written(db) == {
+        (RecipientKind.RESIDENT, 7, commune.id),
+        (RecipientKind.STAFF_GROUP, None, commune.id),
+    }
+    assert lanes_written(db) == set(), "each is told once"
+
+    await db.exec(
+        update(Notification)
+        .where(col(Notification.commune_id) == commune.id)
+        .values(next_attempt_at=utcnow())
+    )
+    await db.commit()
+    assert lanes_written(db) is None, "changed in bulk: the sender sweeps"
