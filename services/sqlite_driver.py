@@ -8,6 +8,11 @@ function on that thread. A resident filing a case (text, confirm, receipt and ca
 about 175 trips and now makes about 67: a quarter to a third less CPU per update
 (bench/README.md has the figures).
 
+A statement may carry a `prelude`: the statements that open its transaction (`services.db`
+sets it: BEGIN, or BEGIN IMMEDIATE once it writes), run before it in the same trip; and a
+commit or rollback with no transaction open in SQLite (its BEGIN was waiting for a statement
+that never came) makes no trip at all.
+
 Only client-side cursors change; server-side cursors (`stream`) and the connection's commit,
 rollback and close are SQLAlchemy's own. aiosqlite's queue (`Connection._execute`) is the one
 private name used: the adapter relies on aiosqlite ~0.22 as pinned in pyproject.toml, and
@@ -32,9 +37,17 @@ from sqlalchemy.util.concurrency import await_
 _Outcome = tuple[Any, list[Any], int, int | None]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+def _run(
+    connection: sqlite3.Connection,
+    prelude: tuple[str, ...],
+    operation: str,
+    parameters: Any,
+    many: bool,
+) -> _Outcome:
     cursor = connection.cursor()
     try:
+        for statement in prelude:
+            cursor.execute(statement)
         if many:
             cursor.executemany(operation, parameters)
         elif parameters is None:
@@ -48,7 +61,7 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ("_description", "_lastrowid", "_rowcount")
+    __slots__ = ("_description", "_lastrowid", "_rowcount", "prelude")
 
     def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection):
         self._adapt_connection = adapt_connection
@@ -58,6 +71,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._description: Any = None
         self._rowcount = -1
         self._lastrowid: int | None = None
+        self.prelude: tuple[str, ...] = ()  # run first, in the same trip (services.db)
 
     @property
     def description(self) -> Any:
@@ -95,18 +109,21 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._trip(operation, seq_of_parameters, many=True)
 
     def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        prelude, self.prelude = self.prelude, ()
         try:
-            outcome = await_(self._trip_async(operation, parameters, many))
+            outcome = await_(self._trip_async(prelude, operation, parameters, many))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
 
-    async def _trip_async(self, operation: Any, parameters: Any, many: bool) -> _Outcome:
+    async def _trip_async(
+        self, prelude: tuple[str, ...], operation: Any, parameters: Any, many: bool
+    ) -> _Outcome:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         async with self._adapt_connection._execute_mutex:
             outcome: _Outcome = await connection._execute(
-                _run, connection._conn, operation, parameters, many
+                _run, connection._conn, prelude, operation, parameters, many
             )
             return outcome
 
@@ -114,6 +131,18 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneTripCursor
+
+    def _nothing_open(self) -> bool:
+        stock: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        return stock._connection is not None and not stock._connection.in_transaction
+
+    def commit(self) -> None:
+        if not self._nothing_open():
+            super().commit()
+
+    def rollback(self) -> None:
+        if not self._nothing_open():
+            super().rollback()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

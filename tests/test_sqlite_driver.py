@@ -1,6 +1,7 @@
 """The SQLite engine's one-trip cursor behaves as SQLAlchemy's own aiosqlite cursor does,
 in one trip to aiosqlite's thread per statement (the whole suite runs on it as well)."""
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,48 @@ async def test_a_statement_is_one_trip_to_the_database_thread(
     sqlite_engine: AsyncEngine, trips: list[str]
 ) -> None:
     async with sqlite_engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))  # the transaction's BEGIN is one more
+        await connection.execute(text("SELECT 1"))  # the transaction's BEGIN rides along
+        assert len(trips) == 1, trips
         trips.clear()
         for n in range(10):
             assert (await connection.execute(text("SELECT :n"), {"n": n})).scalar() == n
         assert len(trips) == 10, trips  # SQLAlchemy's own cursor makes 40
         await connection.execute(text("INSERT INTO item (name) VALUES ('Tổ 3')"))
-        assert len(trips) == 13, trips  # the read transaction becomes a writing one (db.py)
+        assert len(trips) == 11, trips  # the read transaction becomes a writing one (db.py)
+        await connection.commit()
+        assert len(trips) == 12, trips
+
+
+async def test_a_transaction_that_ran_no_statement_costs_no_trip(
+    sqlite_engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with sqlite_engine.connect() as connection:
+        await connection.begin()
+        await connection.commit()
+        await connection.begin()
+        await connection.rollback()
+    assert trips == []
+
+
+async def test_a_transaction_that_wrote_holds_the_write_lock_until_it_ends(
+    sqlite_engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """BEGIN and BEGIN IMMEDIATE ride with statements, but still open real transactions:
+    a write waits for the lock, a rollback undoes, a reader sees only what was committed."""
+    other = await aiosqlite.connect(tmp_path / "driver.db", timeout=0.05, isolation_level=None)
+    try:
+        async with sqlite_engine.connect() as connection:
+            await connection.execute(text("SELECT count(*) FROM item"))
+            await connection.execute(text("INSERT INTO item (name) VALUES ('Ấp Mới')"))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                await other.execute("INSERT INTO item (name) VALUES ('Ấp Cũ')")
+            seen = await (await other.execute("SELECT count(*) FROM item")).fetchone()
+            assert seen == (0,)  # not committed yet
+            await connection.rollback()
+            await connection.execute(text("INSERT INTO item (name) VALUES ('Ấp Giữa')"))
+            await connection.commit()
+        await other.execute("INSERT INTO item (name) VALUES ('Ấp Cũ')")
+        names = await (await other.execute("SELECT name FROM item ORDER BY id")).fetchall()
+        assert names == [("Ấp Giữa",), ("Ấp Cũ",)]
+    finally:
+        await other.close()
