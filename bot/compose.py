@@ -90,7 +90,7 @@ async def _receipt(
     session: AsyncSession, notification: Notification, ctx: AppContext
 ) -> list[Outgoing]:
     assert notification.ticket_id is not None
-    view = await load_ticket_view(session, notification.ticket_id)
+    view = await load_ticket_view(session, notification.ticket_id, attachments_and_answer=False)
     return [Outgoing("text", {"text": receipt_text(view, ctx.tz), "reply_markup": main_menu()})]
 
 

@@ -53,7 +53,11 @@ class TicketView:
     answered: dict[str, str] | None = None  # a citizen without Telegram: how, when (intake)
 
 
-async def load_ticket_view(session: AsyncSession, ticket_id: int) -> TicketView:
+async def load_ticket_view(
+    session: AsyncSession, ticket_id: int, *, attachments_and_answer: bool = True
+) -> TicketView:
+    """`attachments_and_answer=False`: without the attachments and how an answer was given
+    (empty and None), two queries fewer, for the receipt, which shows neither."""
     # the ticket and what it names in one query: every receipt and card is composed from a
     # view, two or more per case filed, and six look-ups cost the outbox more than sending
     statement: Any = (  # six entities: more than sqlmodel's select() is typed for
@@ -69,21 +73,26 @@ async def load_ticket_view(session: AsyncSession, ticket_id: int) -> TicketView:
     if row is None:
         raise TicketNotFound(str(ticket_id))
     ticket, commune, category, village, resident, assignee = row
-    attachments = (
-        await session.exec(
-            select(Attachment).where(Attachment.ticket_id == ticket_id).order_by(col(Attachment.id))
-        )
-    ).all()
-    answers = (
-        await session.exec(
-            select(TicketEvent)
-            .where(
-                TicketEvent.ticket_id == ticket_id,
-                col(TicketEvent.kind).in_([EventKind.REPLIED, EventKind.RESOLVED]),
+    attachments: Sequence[Attachment] = ()
+    answers = None
+    if attachments_and_answer:
+        attachments = (
+            await session.exec(
+                select(Attachment)
+                .where(Attachment.ticket_id == ticket_id)
+                .order_by(col(Attachment.id))
             )
-            .order_by(col(TicketEvent.id).desc())
-        )
-    ).first()
+        ).all()
+        answers = (
+            await session.exec(
+                select(TicketEvent)
+                .where(
+                    TicketEvent.ticket_id == ticket_id,
+                    col(TicketEvent.kind).in_([EventKind.REPLIED, EventKind.RESOLVED]),
+                )
+                .order_by(col(TicketEvent.id).desc())
+            )
+        ).first()
     assert ticket.id is not None
     return TicketView(
         id=ticket.id,
