@@ -101,6 +101,8 @@ class Outbox(Courier):
         self._wakeup = asyncio.Event()
         self._stopped = asyncio.Event()
         self._lanes: dict[LaneKey, asyncio.Task[None]] = {}
+        self._again: set[LaneKey] = set()  # running lanes asked for after their last look
+        self._refused = False  # a lane could not start (MAX_LANES): a lane's end sweeps
         self._lock = lock
         self._sending = lock is None
         self._checked = -STANDBY_SECONDS  # when the lock was last asked for, or checked
@@ -211,6 +213,7 @@ class Outbox(Courier):
     async def _dispatch(self) -> float:
         """Starts a lane for each recipient whose oldest pending message is due; returns
         the seconds until the next one falls due (or the idle sweep)."""
+        self._refused = False
         now = self.ctx.clock.now()
         n = Notification
         heads = (
@@ -248,8 +251,10 @@ class Outbox(Courier):
     def _start_lane(self, key: LaneKey) -> bool:
         """True when the recipient's lane runs (it was running, or starts now)."""
         if key in self._lanes:
+            self._again.add(key)
             return True
         if len(self._lanes) >= MAX_LANES or self._stopped.is_set():
+            self._refused = True
             return False
         self._lanes[key] = asyncio.create_task(self._lane(key), name=f"outbox lane {key}")
         return True
@@ -257,13 +262,17 @@ class Outbox(Courier):
     async def _lane(self, key: LaneKey) -> None:
         """One recipient's messages, strictly in order: the oldest pending goes first, and
         one waiting for a retry holds back those behind it. The head is read and delivered
-        in one session; a lane that sent its last message ends without asking again (the
-        sweep its end wakes finds anything written meanwhile)."""
+        in one session; a lane that sent its last message ends without asking again, unless
+        it was asked for since its last look (`_start_lane`). A lane that ends with messages
+        left (waiting long, failing, stopping) wakes a sweep, as does any lane's end after
+        one could not start for want of room."""
         kind, recipient_id, commune_id = key
         n = Notification
+        drained = False
         try:
             while self._sending and not self._stopped.is_set():
                 failed: tuple[int, str] | None = None
+                self._again.discard(key)  # what was written before this look, it finds
                 async with self.ctx.sessions() as session:
                     heads = (
                         await session.exec(
@@ -281,6 +290,7 @@ class Outbox(Courier):
                         )
                     ).all()
                     if not heads:
+                        drained = True
                         return
                     head = heads[0]
                     assert head.id is not None
@@ -298,6 +308,7 @@ class Outbox(Courier):
                             await session.rollback()
                         else:
                             if len(heads) == 1 and head.status is not DeliveryStatus.PENDING:
+                                drained = True
                                 return
                 if failed is not None:
                     await self._failed(*failed)
@@ -309,4 +320,8 @@ class Outbox(Courier):
             await asyncio.sleep(1.0)
         finally:
             self._lanes.pop(key, None)
-            self._wakeup.set()
+            if key in self._again:
+                self._again.discard(key)
+                self._start_lane(key)
+            elif not drained or self._refused:
+                self._wakeup.set()

@@ -12,9 +12,11 @@ from bot import outbox as outbox_module
 from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram
+from bot.outbox import lanes_written
+from models import Notification, NotificationKind, RecipientKind
 from services.db import is_sqlite
 from tests.e2e.conftest import make_commune
-from tests.e2e.outbox_helpers import file_cases
+from tests.e2e.outbox_helpers import file_cases, numbered, queue_numbered, received, staff_members
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday, 09:00 in Vietnam
 
@@ -104,3 +106,44 @@ async def test_on_postgresql_the_sender_hears_at_once_of_what_another_process_wr
     for app in two_processes:
         app.outbox.stop()
     await asyncio.gather(*sending)
+
+
+async def test_a_message_written_while_its_lane_sends_follows_without_waiting_for_a_sweep(
+    fake: FakeTelegram,
+    db: AsyncSession,
+    two_processes: list[BotApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lane has already looked for what comes next and will end after the message it is
+    waiting to send (a person takes three messages in three seconds); a message written for
+    the same person meanwhile still goes out right after, in order."""
+    monkeypatch.setattr(outbox_module, "IDLE_SWEEP_SECONDS", 60.0)  # no sweep comes in time
+    app = two_processes[0]
+    commune = await make_commune(db, staff_chat=fake.add_group("Tổ PAKN").id)
+    [(staff_id, officer)] = await staff_members(db, fake, commune, 1)
+    sending = asyncio.create_task(app.outbox.run())
+    await fake.wait_until(lambda: app.outbox.sending, timeout=10)
+    await asyncio.sleep(0.3)  # it has swept, found nothing, and sleeps for a minute
+
+    [names] = await queue_numbered(db, commune, [staff_id], 4)
+    app.outbox.wake()
+    await fake.wait_until(lambda: len(received(fake, officer, names)) == 3, timeout=5)
+    await asyncio.sleep(0.5)  # the lane holds the fourth, waiting for the person's limit
+    db.add(
+        Notification(
+            kind=NotificationKind.STAFF_ALERT,
+            commune_id=commune.id,
+            recipient_kind=RecipientKind.STAFF,
+            recipient_id=staff_id,
+            payload={"alert": "staff_blocked", "staff_name": numbered(0, 4)},
+            next_attempt_at=datetime.now(UTC),
+            created_at=datetime.now(UTC),
+        )
+    )
+    await db.commit()
+    app.outbox.wake(lanes_written(db))  # as the update's middleware does after its commit
+    names.append(numbered(0, 4))
+    await fake.wait_until(lambda: len(received(fake, officer, names)) == 5, timeout=10)
+    assert received(fake, officer, names) == names
+    app.outbox.stop()
+    await sending
