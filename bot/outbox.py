@@ -25,13 +25,14 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
-from sqlalchemy import event, func, inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import outbox_queries as queries
 from bot.context import AppContext
 from bot.outbox_delivery import Courier, RetryPolicy
+from bot.outbox_queries import MAX_LANES
 from bot.outbox_signal import OutboxSignal
 from models import DeliveryStatus, Notification, RecipientKind
 from scheduler.lock import LeaderLock
@@ -40,7 +41,6 @@ __all__ = ["MAX_LANES", "Outbox", "RetryPolicy"]
 
 log = logging.getLogger(__name__)
 
-MAX_LANES = 32
 IDLE_SWEEP_SECONDS = 1.0  # how late a message written by another process may start
 STANDBY_SECONDS = 2.0  # a process that does not send asks for the lock this often
 KEEP_SECONDS = 10.0  # the sender checks this often that it still holds the lock
@@ -215,31 +215,9 @@ class Outbox(Courier):
         the seconds until the next one falls due (or the idle sweep)."""
         self._refused = False
         now = self.ctx.clock.now()
-        n = Notification
-        heads = (
-            select(func.min(n.id))
-            .where(
-                n.status == DeliveryStatus.PENDING,
-                n.recipient_kind != RecipientKind.SUPERIOR_EMAIL,  # the mail job sends those
-            )
-            .group_by(col(n.recipient_kind), col(n.recipient_id), col(n.commune_id))
-        )
         async with self.ctx.sessions() as session:
-            due = (
-                await session.exec(
-                    select(n.id, n.recipient_kind, n.recipient_id, n.commune_id)
-                    .where(col(n.id).in_(heads), col(n.next_attempt_at) <= now)
-                    .order_by(col(n.id))
-                    .limit(MAX_LANES)
-                )
-            ).all()
-            later = (
-                await session.exec(
-                    select(func.min(n.next_attempt_at)).where(
-                        col(n.id).in_(heads), col(n.next_attempt_at) > now
-                    )
-                )
-            ).first()
+            due = (await session.exec(queries.DUE_HEADS, params={"now": now})).all()
+            later = (await session.exec(queries.NEXT_DUE, params={"now": now})).first()
             await session.commit()
         for row in due:
             if not self._start_lane(_key(row)):
@@ -267,28 +245,15 @@ class Outbox(Courier):
         left (waiting long, failing, stopping) wakes a sweep, as does any lane's end after
         one could not start for want of room."""
         kind, recipient_id, commune_id = key
-        n = Notification
+        heads_query = queries.GROUP_LANE_HEADS if recipient_id is None else queries.LANE_HEADS
+        params = {"kind": kind, "recipient_id": recipient_id, "commune_id": commune_id}
         drained = False
         try:
             while self._sending and not self._stopped.is_set():
                 failed: tuple[int, str] | None = None
                 self._again.discard(key)  # what was written before this look, it finds
                 async with self.ctx.sessions() as session:
-                    heads = (
-                        await session.exec(
-                            select(n)
-                            .where(
-                                n.status == DeliveryStatus.PENDING,
-                                n.recipient_kind == kind,
-                                col(n.recipient_id).is_(None)
-                                if recipient_id is None
-                                else n.recipient_id == recipient_id,
-                                n.commune_id == commune_id,
-                            )
-                            .order_by(col(n.id))
-                            .limit(2)
-                        )
-                    ).all()
+                    heads = (await session.exec(heads_query, params=params)).all()
                     if not heads:
                         drained = True
                         return

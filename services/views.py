@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as select_entities
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -53,46 +54,48 @@ class TicketView:
     answered: dict[str, str] | None = None  # a citizen without Telegram: how, when (intake)
 
 
+# The ticket and what it names in one query: every receipt and card is composed from a
+# view, two or more per case filed, and six look-ups cost the outbox more than sending.
+# Built once (param: ticket_id): building them costs more than SQLite takes to answer.
+_TICKET_AND_NAMES: Any = (  # six entities: more than sqlmodel's select() is typed for
+    select_entities(Ticket, Commune, Category, Village, Resident, Staff)
+    .join(Commune, col(Commune.id) == col(Ticket.commune_id))
+    .outerjoin(Category, col(Category.id) == col(Ticket.category_id))
+    .outerjoin(Village, col(Village.id) == col(Ticket.village_id))
+    .outerjoin(Resident, col(Resident.id) == col(Ticket.resident_id))
+    .outerjoin(Staff, col(Staff.id) == col(Ticket.assignee_id))
+    .where(col(Ticket.id) == bindparam("ticket_id"))
+)
+_ATTACHMENTS = (
+    select(Attachment)
+    .where(Attachment.ticket_id == bindparam("ticket_id"))
+    .order_by(col(Attachment.id))
+)
+_LAST_ANSWER = (
+    select(TicketEvent)
+    .where(
+        TicketEvent.ticket_id == bindparam("ticket_id"),
+        col(TicketEvent.kind).in_([EventKind.REPLIED, EventKind.RESOLVED]),
+    )
+    .order_by(col(TicketEvent.id).desc())
+)
+
+
 async def load_ticket_view(
     session: AsyncSession, ticket_id: int, *, attachments_and_answer: bool = True
 ) -> TicketView:
     """`attachments_and_answer=False`: without the attachments and how an answer was given
     (empty and None), two queries fewer, for the receipt, which shows neither."""
-    # the ticket and what it names in one query: every receipt and card is composed from a
-    # view, two or more per case filed, and six look-ups cost the outbox more than sending
-    statement: Any = (  # six entities: more than sqlmodel's select() is typed for
-        select_entities(Ticket, Commune, Category, Village, Resident, Staff)
-        .join(Commune, col(Commune.id) == col(Ticket.commune_id))
-        .outerjoin(Category, col(Category.id) == col(Ticket.category_id))
-        .outerjoin(Village, col(Village.id) == col(Ticket.village_id))
-        .outerjoin(Resident, col(Resident.id) == col(Ticket.resident_id))
-        .outerjoin(Staff, col(Staff.id) == col(Ticket.assignee_id))
-        .where(col(Ticket.id) == ticket_id)
-    )
-    row = (await session.exec(statement)).first()
+    params = {"ticket_id": ticket_id}
+    row = (await session.exec(_TICKET_AND_NAMES, params=params)).first()
     if row is None:
         raise TicketNotFound(str(ticket_id))
     ticket, commune, category, village, resident, assignee = row
     attachments: Sequence[Attachment] = ()
     answers = None
     if attachments_and_answer:
-        attachments = (
-            await session.exec(
-                select(Attachment)
-                .where(Attachment.ticket_id == ticket_id)
-                .order_by(col(Attachment.id))
-            )
-        ).all()
-        answers = (
-            await session.exec(
-                select(TicketEvent)
-                .where(
-                    TicketEvent.ticket_id == ticket_id,
-                    col(TicketEvent.kind).in_([EventKind.REPLIED, EventKind.RESOLVED]),
-                )
-                .order_by(col(TicketEvent.id).desc())
-            )
-        ).first()
+        attachments = (await session.exec(_ATTACHMENTS, params=params)).all()
+        answers = (await session.exec(_LAST_ANSWER, params=params)).first()
     assert ticket.id is not None
     return TicketView(
         id=ticket.id,
