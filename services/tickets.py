@@ -163,8 +163,9 @@ async def submit_ticket(
         data={"channel": draft.channel.value, "rule": deadlines.rule.name},
     )
     session.add(event)
-    await session.flush()
-    attach_files(session, ticket, event, draft.attachments, draft.channel)
+    if draft.attachments:
+        await session.flush()  # they name the event; otherwise it is written with the rest
+        attach_files(session, ticket, event, draft.attachments, draft.channel)
     await _route(session, ticket, category, draft.received_at, now)
     if draft.phone:
         resident.phone = draft.phone
