@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, null, update
+from sqlalchemy import bindparam, event, null, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -125,6 +125,17 @@ def arm_inbox_mark(session: AsyncSession, update_id: int) -> None:
         pending.update_id = update_id
 
 
+# Built once, as it runs for every update; no InboxUpdate object in the update's session
+# needs keeping in step (which costs the ORM a pass over the session's objects).
+_MARK_DONE = (
+    update(InboxUpdate)
+    .where(col(InboxUpdate.update_id) == bindparam("marked_update_id"))
+    .where(col(InboxUpdate.done_at).is_(None))
+    .values(done_at=bindparam("marked_at"), payload=null(), lease_until=None)
+    .execution_options(synchronize_session=False)
+)
+
+
 @event.listens_for(Session, "before_commit")
 def _ride_along(session: Session) -> None:
     pending = session.info.get(_KEY)
@@ -134,12 +145,7 @@ def _ride_along(session: Session) -> None:
         pending.stored[key] = _write_state(session, key, change, pending.rows)
     pending.states.clear()
     if pending.update_id is not None:
-        session.execute(
-            update(InboxUpdate)
-            .where(col(InboxUpdate.update_id) == pending.update_id)
-            .where(col(InboxUpdate.done_at).is_(None))
-            .values(done_at=utcnow(), payload=null(), lease_until=None)
-        )
+        session.execute(_MARK_DONE, {"marked_update_id": pending.update_id, "marked_at": utcnow()})
         pending.marking, pending.update_id = pending.update_id, None
 
 
