@@ -54,6 +54,13 @@ def _insert_ignoring_known(dialect: str) -> Any:
     return insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
 
 
+# built once: it runs for every batch of updates
+_STORE = {
+    dialect: _insert_ignoring_known(dialect).returning(col(InboxUpdate.update_id))
+    for dialect in ("sqlite", "postgresql")
+}
+
+
 class Inbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -77,8 +84,7 @@ class Inbox:
             for u in updates
         ]
         async with self.sessions() as session:
-            dialect = session.get_bind().dialect.name
-            insert = _insert_ignoring_known(dialect).returning(col(InboxUpdate.update_id))
+            insert = _STORE[session.get_bind().dialect.name]
             stored = {int(row[0]) for row in await session.exec(insert, params=rows)}
             await session.commit()
         return stored if claim else set()

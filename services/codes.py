@@ -1,7 +1,9 @@
 """Ticket codes: PA<yy>-<nnnn>, numbered per commune per local year of receipt."""
 
 import re
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,17 +26,26 @@ def parse_code(raw: str) -> str:
     return f"PA{match.group(1)}-{int(match.group(2)):04d}"
 
 
+def _upsert(dialect: str) -> Any:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    sequences = TicketSequence.__table__  # type: ignore[attr-defined]
+    statement = insert(sequences).values(
+        commune_id=bindparam("seq_commune_id"), year=bindparam("seq_year"), last_seq=1
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[sequences.c.commune_id, sequences.c.year],
+        set_={"last_seq": sequences.c.last_seq + 1},
+    ).returning(sequences.c.last_seq)
+
+
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("sqlite", "postgresql")}  # built once
+
+
 async def next_sequence(session: AsyncSession, commune_id: int, year: int) -> int:
     """Atomic on both databases: one upsert, whose row lock is held until the transaction
     ends, so two cases filed at once get two numbers."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    sequences = TicketSequence.__table__  # type: ignore[attr-defined]
-    statement = insert(sequences).values(commune_id=commune_id, year=year, last_seq=1)
     result = await session.exec(
-        statement.on_conflict_do_update(
-            index_elements=[sequences.c.commune_id, sequences.c.year],
-            set_={"last_seq": sequences.c.last_seq + 1},
-        ).returning(sequences.c.last_seq)
+        _UPSERTS[dialect], params={"seq_commune_id": commune_id, "seq_year": year}
     )
     return int(result.scalar_one())

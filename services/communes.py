@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -187,11 +188,12 @@ async def list_villages(
     return (await session.exec(query.order_by(col(Village.name)))).all()
 
 
+_ACTIVE_CATEGORIES = (  # built once: every case filed asks
+    select(Category)
+    .where(Category.commune_id == bindparam("commune_id"), col(Category.active).is_(True))
+    .order_by(col(Category.position), col(Category.id))
+)
+
+
 async def list_categories(session: AsyncSession, commune_id: int | None) -> Sequence[Category]:
-    return (
-        await session.exec(
-            select(Category)
-            .where(Category.commune_id == commune_id, col(Category.active).is_(True))
-            .order_by(col(Category.position), col(Category.id))
-        )
-    ).all()
+    return (await session.exec(_ACTIVE_CATEGORIES, params={"commune_id": commune_id})).all()

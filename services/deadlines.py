@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -107,6 +108,21 @@ def rule_from_row(row: DeadlineRuleRow) -> DeadlineRule:
     )
 
 
+# Built once: every case filed and every card composed asks (a None parameter matches
+# nothing, as the IS NULL beside it already does).
+_CALENDAR_DAYS = select(CalendarDay).where(
+    or_(col(CalendarDay.commune_id).is_(None), CalendarDay.commune_id == bindparam("commune_id"))
+)
+_RULES = select(DeadlineRuleRow).where(
+    DeadlineRuleRow.commune_id == bindparam("commune_id"),
+    or_(col(DeadlineRuleRow.kind).is_(None), DeadlineRuleRow.kind == bindparam("kind")),
+    or_(
+        col(DeadlineRuleRow.category_id).is_(None),
+        DeadlineRuleRow.category_id == bindparam("category_id"),
+    ),
+)
+
+
 class DeadlinePolicy:
     """The deployment's time zone and national calendar, and per commune: its work week,
     announced days off and make-up days, and its own rules."""
@@ -120,13 +136,7 @@ class DeadlinePolicy:
 
     async def calendar_for(self, session: AsyncSession, commune_id: int | None) -> WorkingCalendar:
         commune = await session.get(Commune, commune_id) if commune_id else None
-        rows = (
-            await session.exec(
-                select(CalendarDay).where(
-                    or_(col(CalendarDay.commune_id).is_(None), CalendarDay.commune_id == commune_id)
-                )
-            )
-        ).all()
+        rows = (await session.exec(_CALENDAR_DAYS, params={"commune_id": commune_id})).all()
         return self._calendar(commune, rows)
 
     async def calendars_for(
@@ -162,18 +172,8 @@ class DeadlinePolicy:
         """Most specific first: the commune's rule naming this kind (with the category, then
         without); then the law's own rule for khiếu nại and tố cáo; then the commune's rule
         for the category, its general rule; then the default."""
-        rows = (
-            await session.exec(
-                select(DeadlineRuleRow).where(
-                    DeadlineRuleRow.commune_id == commune_id,
-                    or_(col(DeadlineRuleRow.kind).is_(None), DeadlineRuleRow.kind == kind),
-                    or_(
-                        col(DeadlineRuleRow.category_id).is_(None),
-                        DeadlineRuleRow.category_id == category_id,
-                    ),
-                )
-            )
-        ).all()
+        params = {"commune_id": commune_id, "kind": kind, "category_id": category_id}
+        rows = (await session.exec(_RULES, params=params)).all()
         by_kind = sorted(
             (r for r in rows if r.kind is not None), key=lambda r: r.category_id is None
         )

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,13 +26,15 @@ def normalize_phone(raw: str) -> str:
     return digits.lstrip("+")
 
 
+# built once: every update asks
+_BY_TELEGRAM = select(Resident).where(Resident.telegram_id == bindparam("telegram_id"))
+
+
 async def get_or_create_by_telegram(
     session: AsyncSession, telegram_id: int, *, full_name: str | None, username: str | None
 ) -> Resident:
     """Keeps the name Telegram shows in step with the account; commits only on change."""
-    resident = (
-        await session.exec(select(Resident).where(Resident.telegram_id == telegram_id))
-    ).first()
+    resident = (await session.exec(_BY_TELEGRAM, params={"telegram_id": telegram_id})).first()
     if resident is None:
         resident = Resident(telegram_id=telegram_id, full_name=full_name, username=username)
     elif (resident.full_name, resident.username) == (
