@@ -134,7 +134,10 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     def _nothing_open(self) -> bool:
         stock: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        return stock._connection is not None and not stock._connection.in_transaction
+        try:
+            return not stock.in_transaction
+        except ValueError:  # closed: SQLAlchemy's own path handles it
+            return False
 
     def commit(self) -> None:
         if not self._nothing_open():
