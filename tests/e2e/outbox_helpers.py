@@ -84,13 +84,15 @@ async def queue_numbered(
     per_recipient: int,
     *,
     kind: RecipientKind = RecipientKind.STAFF,
+    first: int = 0,
 ) -> list[list[str]]:
     """`per_recipient` messages to each, written in the order a recipient must get them
-    (round-robin, so chats interleave); returns the names each message carries."""
+    (round-robin, so chats interleave), numbered from `first`; returns the names each
+    message carries."""
     assert commune.id is not None
     now = datetime.now(UTC)
     expected: list[list[str]] = [[] for _ in recipients]
-    for j in range(per_recipient):
+    for j in range(first, first + per_recipient):
         for i, recipient_id in enumerate(recipients):
             expected[i].append(numbered(i, j))
             db.add(

@@ -13,10 +13,9 @@ from bot.app import BotApp
 from bot.config import Settings
 from bot.emulator import FakeTelegram
 from bot.outbox import lanes_written
-from models import Notification, NotificationKind, RecipientKind
 from services.db import is_sqlite
 from tests.e2e.conftest import make_commune
-from tests.e2e.outbox_helpers import file_cases, numbered, queue_numbered, received, staff_members
+from tests.e2e.outbox_helpers import file_cases, queue_numbered, received, staff_members
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday, 09:00 in Vietnam
 
@@ -129,20 +128,9 @@ async def test_a_message_written_while_its_lane_sends_follows_without_waiting_fo
     app.outbox.wake()
     await fake.wait_until(lambda: len(received(fake, officer, names)) == 3, timeout=5)
     await asyncio.sleep(0.5)  # the lane holds the fourth, waiting for the person's limit
-    db.add(
-        Notification(
-            kind=NotificationKind.STAFF_ALERT,
-            commune_id=commune.id,
-            recipient_kind=RecipientKind.STAFF,
-            recipient_id=staff_id,
-            payload={"alert": "staff_blocked", "staff_name": numbered(0, 4)},
-            next_attempt_at=datetime.now(UTC),
-            created_at=datetime.now(UTC),
-        )
-    )
-    await db.commit()
+    [later] = await queue_numbered(db, commune, [staff_id], 1, first=4)
     app.outbox.wake(lanes_written(db))  # as the update's middleware does after its commit
-    names.append(numbered(0, 4))
+    names += later
     await fake.wait_until(lambda: len(received(fake, officer, names)) == 5, timeout=10)
     assert received(fake, officer, names) == names
     app.outbox.stop()
