@@ -1,6 +1,6 @@
 """The outbox's queries, built once. They run for every message sent, and building a
-statement and its cache key costs the event loop more than SQLite takes to answer it
-(about 0.15 ms for a lane's, 0.3 ms for the sweep's two)."""
+statement costs the event loop more than SQLite takes to answer it: 70 µs for a lane's and
+140 µs for the sweep's two (measured), before SQLAlchemy derives each one's cache key."""
 
 from sqlalchemy import bindparam, func
 from sqlmodel import col, select

@@ -5,16 +5,17 @@ SQLAlchemy's aiosqlite adapter makes four trips to aiosqlite's thread for each s
 loop a wake-up through a queue and a pipe: about 60 µs of CPU each on the development machine,
 against about 30 µs for a small statement itself. This adapter runs the four steps as one
 function on that thread. A resident filing a case (text, confirm, receipt and card sent) made
-about 175 trips and now makes about 67: a quarter to a third less CPU per update
-(bench/README.md has the figures).
+about 175 trips, then about 67, and about 45 since transactions open in the same trip as
+their first statement (bench/README.md has the figures).
 
 A statement may carry a `prelude`: the statements that open its transaction (`services.db`
 sets it: BEGIN, or BEGIN IMMEDIATE once it writes), run before it in the same trip; and a
 commit or rollback with no transaction open in SQLite (its BEGIN was waiting for a statement
 that never came) makes no trip at all.
 
-Only client-side cursors change; server-side cursors (`stream`) and the connection's commit,
-rollback and close are SQLAlchemy's own. aiosqlite's queue (`Connection._execute`) is the one
+Only client-side cursors change (a server-side cursor, `stream`, runs its prelude as
+statements of their own); the connection's commit and rollback are SQLAlchemy's own once a
+transaction is open, and its close always. aiosqlite's queue (`Connection._execute`) is the one
 private name used: the adapter relies on aiosqlite ~0.22 as pinned in pyproject.toml, and
 tests/test_sqlite_driver.py checks it against the stock adapter's behaviour.
 """

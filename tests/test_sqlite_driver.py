@@ -131,3 +131,18 @@ async def test_a_transaction_that_wrote_holds_the_write_lock_until_it_ends(
         assert names == [("Ấp Giữa",), ("Ấp Cũ",)]
     finally:
         await other.close()
+
+
+async def test_a_transaction_that_begins_with_a_stream_is_one_transaction_too(
+    sqlite_engine: AsyncEngine,
+) -> None:
+    """A server-side cursor runs the BEGIN it carries as a statement of its own."""
+    async with sqlite_engine.begin() as connection:
+        await connection.execute(text("INSERT INTO item (name) VALUES ('Ấp 1'), ('Ấp 2')"))
+    async with sqlite_engine.connect() as connection:
+        streamed = await connection.stream(text("SELECT name FROM item ORDER BY id"))
+        assert [row.name async for row in streamed] == ["Ấp 1", "Ấp 2"]
+        await connection.execute(text("INSERT INTO item (name) VALUES ('Ấp 3')"))
+        await connection.rollback()
+        count = await connection.execute(text("SELECT count(*) FROM item"))
+        assert count.scalar() == 2
