@@ -51,18 +51,18 @@ async def aiogram_echo() -> None:
 
 async def inbox_echo() -> None:
     """The aiogram echo handler behind this project's crash-safe inbox, and nothing else:
-    each update stored before it is confirmed, claimed, answered, marked done (bot/inbox.py,
-    bot/polling.py, bot/update_runner.py). The issue asks for that inbox, so its cost is a
+    each update stored before it is confirmed, claimed, answered, marked done (bot/updates/inbox.py,
+    bot/runtime/polling.py, bot/updates/runner.py). The issue asks for that inbox, so its cost is a
     floor under any bot that keeps its promise, before a case is filed."""
-    from bot.inbox import Inbox
-    from bot.polling import Poller
-    from bot.response_models import KeepResponseModels
-    from bot.update_runner import UpdateRunner
-    from services.db import create_engine_for, session_factory
+    from bot.runtime.polling import Poller
+    from bot.runtime.response_models import KeepResponseModels
+    from bot.updates.inbox import Inbox
+    from bot.updates.runner import UpdateRunner
+    from services.database.engine import create_engine_for, session_factory
 
     engine = create_engine_for(os.environ["DATABASE_URL"])
     bot = aiogram_bot()
-    bot.session.middleware(KeepResponseModels())  # as the bot has (bot/response_models.py)
+    bot.session.middleware(KeepResponseModels())  # as the bot has (bot/runtime/response_models.py)
     dp = echo_dispatcher()
     inbox = Inbox(session_factory(engine))
     poller = Poller(bot, inbox, UpdateRunner(bot, dp, inbox), dp.resolve_used_update_types())

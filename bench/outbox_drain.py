@@ -17,15 +17,15 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from sqlmodel import select
 
-from bot.app import build_context
-from bot.config import Settings
 from bot.emulator import FakeTelegram
-from bot.i18n import build_i18n
-from bot.outbox import Outbox
+from bot.outbox.sender import Outbox
+from bot.runtime.i18n import build_i18n
+from config.context import build_context
+from config.settings import Settings
 from models import DeliveryStatus, Notification, NotificationKind, RecipientKind, Role, Staff
-from services import communes
-from services.db import create_engine_for
-from services.migrations import upgrade_database
+from services.communes import registry as communes
+from services.database.engine import create_engine_for
+from services.database.migrations import upgrade_database
 
 RATE = 30
 

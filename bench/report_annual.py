@@ -33,15 +33,17 @@ from sqlmodel import select
 from vietnam_provinces import Ward
 
 from models import Category, Commune, DayKind, Role, Village
-from services import calendar_admin, communes, staff
-from services.calendar import WorkingCalendar
-from services.codes import format_code
-from services.db import create_engine_for, is_sqlite, session_factory, sync_url
-from services.deadlines import DEFAULT_RULE, DeadlinePolicy
-from services.deadlines import compute as deadlines_for
-from services.migrations import upgrade_database
-from services.periods import annual
-from services.statistics import compute
+from services.calendar.deadlines import DEFAULT_RULE, DeadlinePolicy
+from services.calendar.deadlines import compute as deadlines_for
+from services.calendar.working_days import WorkingCalendar
+from services.cases.codes import format_code
+from services.communes import registry as communes
+from services.database.engine import create_engine_for, is_sqlite, session_factory, sync_url
+from services.database.migrations import upgrade_database
+from services.desk import calendar_settings as calendar_admin
+from services.people import staff
+from services.statistics.figures import compute
+from services.statistics.periods import annual
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE = 79  # Thành phố Hồ Chí Minh: 168 wards and communes since 7/2025
@@ -101,7 +103,7 @@ TICKET_COLUMNS = [
     "rating",
     "rated_at",
     "created_at",
-    "first_answered_at",  # the earliest answer event, as services/ticket_cache.py keeps it
+    "first_answered_at",  # the earliest answer event, as services/cases/ticket_cache.py keeps it
 ]
 EVENT_COLUMNS = [
     "ticket_id",

@@ -22,8 +22,8 @@ from bench.updates_echo import burst
 from bench.updates_memory import memory
 from bench.updates_probe import Probe, load_average, quiet
 from bot.emulator import FakeTelegram
-from services.db import create_sync_engine, is_sqlite
-from services.migrations import upgrade_database
+from services.database.engine import create_sync_engine, is_sqlite
+from services.database.migrations import upgrade_database
 
 
 async def echo_rate(bot: str, count: int, database_url: str = "") -> float:

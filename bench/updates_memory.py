@@ -12,8 +12,8 @@ from bench.updates_ours import CASE, CONFIRM
 from bench.updates_probe import Probe, until
 from bot.emulator import FakeTelegram
 from models import Commune
-from services import communes
-from services.db import create_engine_for, session_factory
+from services.communes import registry as communes
+from services.database.engine import create_engine_for, session_factory
 
 
 def peak_rss_mb(pid: int) -> float:

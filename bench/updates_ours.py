@@ -14,7 +14,7 @@ from bench.updates_echo import burst
 from bench.updates_probe import Probe, percentile, quiet, until
 from bot.emulator import FakeTelegram, FakeUser
 from bot.emulator.balancer import RoundRobin
-from services.db import create_engine_for, session_factory
+from services.database.engine import create_engine_for, session_factory
 from tests.e2e.conftest import make_commune
 
 CASE = "Đèn đường thôn Đông hỏng ba hôm nay, buổi tối rất tối"

@@ -1,5 +1,6 @@
-"""Hòm thư số: the Telegram bot, its configuration, outbox and command line."""
+"""The Telegram channel: the runtime (runtime/, updates/, outbox/), what its chats show (ui/,
+compose/), the fake Bot API (emulator/) and the sandbox. `python -m bot` is the entry point."""
 
-from bot.lazy_aiogram import import_aiogram
+from bot.runtime.lazy_aiogram import import_aiogram
 
 import_aiogram()

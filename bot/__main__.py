@@ -7,7 +7,7 @@ import gc
 import logging
 import sys
 
-from bot.config import ConfigError, load_settings
+from config.settings import ConfigError, load_settings
 
 ROLES = ("all", "bot", "scheduler")
 
@@ -35,13 +35,13 @@ def run(role: str, *, webhook: bool = False) -> int:
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
-    from services.migrations import upgrade_database  # aiogram takes seconds: import late
+    from services.database.migrations import upgrade_database  # aiogram takes seconds: import late
 
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from bot.logs import install_token_filter
+    from bot.runtime.logs import install_token_filter
 
     install_token_filter(settings.bot_token, settings.webhook_secret, settings.smtp_password)
     upgrade_database(settings.database_url)
@@ -51,7 +51,7 @@ def run(role: str, *, webhook: bool = False) -> int:
         freeze_startup_objects()
         asyncio.run(run_scheduler_only(settings))
         return 0
-    from bot.app import BotApp
+    from bot.runtime.app import BotApp
 
     app = BotApp.create(settings, with_scheduler=role == "all")
     freeze_startup_objects()
@@ -63,8 +63,8 @@ def main() -> int:
     if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
         # the CLI's modules (and alembic's scripts) only when a command is given: the bot
         # process does without their ~5 MB
-        from bot.cli import COMMANDS
-        from bot.cli import main as cli_main
+        from cli.main import COMMANDS
+        from cli.main import main as cli_main
 
         if sys.argv[1] in COMMANDS:
             return cli_main(sys.argv[1:])

@@ -1,29 +1,25 @@
-"""aiogram routers: thin adapters that parse, call a service and reply."""
+"""aiogram routers, the conversation: thin adapters that parse, call a service and reply.
+`build_root_router` puts them in the order they are tried: staff first, then residents."""
 
 from aiogram import Router
 
-from bot.flood import FloodMiddleware
-from handlers import errors, staff, staff_admin, staff_onboarding
 from handlers.desk import apology as desk_apology
 from handlers.desk import buttons as desk_buttons
 from handlers.desk import commands as desk_commands
 from handlers.desk import export as desk_export
 from handlers.desk import input as desk_input
-from handlers.desk import log as desk_log
-from handlers.desk import log_answer as desk_log_answer
-from handlers.desk import log_input as desk_log_input
 from handlers.desk import report as desk_report
 from handlers.desk import templates as desk_templates
+from handlers.desk.log import answer as desk_log_answer
+from handlers.desk.log import flow as desk_log
+from handlers.desk.log import input as desk_log_input
+from handlers.flood import FloodMiddleware
 from handlers.resident import build_router as build_resident_router
 from handlers.resident.fallback import stale_button
-
-
-def attach(parent: Router, *children: Router) -> None:
-    """Handlers are declared on module-level routers (aiogram's style); a process may build
-    more than one dispatcher (the tests, the sandbox), so each build re-attaches them."""
-    for child in children:
-        child._parent_router = None
-        parent.include_router(child)
+from handlers.routing import attach
+from handlers.staff import admin as staff_admin
+from handlers.staff import group as staff
+from handlers.staff import onboarding as staff_onboarding
 
 
 def build_root_router() -> Router:
@@ -35,7 +31,6 @@ def build_root_router() -> Router:
     stale.callback_query.register(stale_button)  # last: a button nobody handles any more
     attach(
         root,
-        errors.router,
         staff_onboarding.router,
         staff_admin.router,
         staff.router,

@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the connection the caller passes (services.migrations)."""
+"""Alembic environment: runs on the connection the caller passes (services.database.migrations)."""
 
 from alembic import context
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables)
-from services.db import create_sync_engine
+from services.database.engine import create_sync_engine
 
 MIGRATION_LOCK_ID = 7_060_2025  # PostgreSQL advisory lock: one migrator at a time
 

@@ -23,7 +23,7 @@ class Resident(SQLModel, table=True):
     erasure_requested_at: datetime | None = None  # /forget waits for their open cases
     erased_at: datetime | None = None  # personal data removed; the row stays, anonymous
     # a stable pseudonymous key for exports (not the Telegram id or phone); rows from before
-    # it existed get one when first exported (services/case_export.py)
+    # it existed get one when first exported (services/cases_file/export.py)
     public_key: str | None = Field(
         default_factory=lambda: uuid4().hex, max_length=32, unique=True, index=True
     )

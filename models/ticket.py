@@ -98,7 +98,7 @@ class Ticket(SQLModel, table=True):
 class TicketEvent(SQLModel, table=True):
     """Append-only history of a ticket: who did what, when, from which state to which."""
 
-    # a ticket's history in order; the kind lets services/ticket_cache.py find its first
+    # a ticket's history in order; the kind lets services/cases/ticket_cache.py find its first
     # answer in the index alone
     __table_args__ = (Index("ix_ticketevent_ticket_at_kind", "ticket_id", "at", "kind"),)
 

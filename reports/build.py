@@ -18,16 +18,16 @@ from reports import queries
 from reports.queries import Row
 from reports.sections import render_all
 from reports.variables import section_variables, title_for
-from services.deadlines import DeadlinePolicy
+from services.calendar.deadlines import DeadlinePolicy
 from services.errors import CommuneNotFound, InvalidInput
-from services.report_settings import (
+from services.reporting.settings import (
     CHANNEL_SCOPES,
     SECTIONS,
     section_overrides,
     settings_for,
     superiors_for,
 )
-from services.statistics import Period, Statistics, compute
+from services.statistics.figures import Period, Statistics, compute
 
 SCHEMA_VERSION = 1
 _CHANNEL_ORDER = {channel.value: i for i, channel in enumerate(Channel)}
@@ -173,9 +173,3 @@ async def build_report(
         by_category=by_category,
         answered_by_month=stats.answered_by_month,
     )
-
-
-def summary_lines(report: BuiltReport) -> list[str]:
-    from reports.summary import lines
-
-    return lines(report)

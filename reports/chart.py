@@ -5,7 +5,7 @@ import os
 from io import BytesIO
 
 from reports import formatting as fmt
-from services.statistics import Period
+from services.statistics.figures import Period
 
 SERIF = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 

@@ -8,8 +8,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from models import Channel, Commune, ReportKind
-from services import periods
-from services.statistics import Period
+from services.statistics import periods
+from services.statistics.figures import Period
 
 LOCALE = "vi_VN"
 CHANNEL_NAMES: dict[str, str] = {
@@ -35,7 +35,7 @@ def number(value: int | Decimal) -> str:
 
 
 def percent(value: Decimal | None) -> str:
-    """A percentage already rounded half up to one decimal (services.statistics.percent):
+    """A percentage already rounded half up to one decimal (services.statistics.figures.percent):
     Decimal("6.2") → "6,2%". Empty when there was nothing to divide."""
     if value is None:
         return ""

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ReportKind, ReportStatus, ReportVersion
-from reports.build import ReportRequest, build_report, summary_lines
+from reports.build import ReportRequest, build_report
 from reports.docx import render_docx
-from services import periods
-from services.deadlines import DeadlinePolicy
-from services.report_schedule import previous_month
-from services.report_versions import save_version
-from services.statistics import Period
+from reports.summary import lines as summary_lines
+from services.calendar.deadlines import DeadlinePolicy
+from services.reporting.schedule import previous_month
+from services.reporting.versions import save_version
+from services.statistics import periods
+from services.statistics.figures import Period
 from services.text import fold
 
 PICKS = (

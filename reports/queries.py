@@ -1,4 +1,4 @@
-"""The figures the documents show that services.statistics does not: the cases per channel
+"""The figures the documents show that services.statistics.figures does not: the cases per channel
 and per category with their outcomes (for the tables). Scoped exactly as the statistics
 are: the communes, the channels, the cases received in the period by `as_of` or carried
 over into it."""
@@ -15,9 +15,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Category, Ticket, TicketStatus
-from services.statistics import ANSWERED, Period, scope_for
-from services.statistics_counts import CHANNELS
-from services.statistics_sql import Packing, code, count_by, flag
+from services.statistics.counts import CHANNELS
+from services.statistics.figures import ANSWERED, Period, scope_for
+from services.statistics.sql import Packing, code, count_by, flag
 
 UNCATEGORISED = "Chưa phân loại"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from reports import formatting as fmt
 from reports.variables import NAMES, sample_variables
 from services.errors import InvalidInput
-from services.report_settings import SECTIONS
+from services.reporting.settings import SECTIONS
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment

@@ -12,7 +12,7 @@ from typing import Any
 from models import Channel, Commune, ReportKind, Superior
 from reports import formatting as fmt
 from reports.queries import Row
-from services.statistics import Period, Statistics
+from services.statistics.figures import Period, Statistics
 
 
 class Count(int):

@@ -2,11 +2,12 @@
 
 import logging
 
-from bot import mail_outbox
-from bot.context import AppContext
-from scheduler import report_jobs
-from scheduler.backup_job import backup
-from services import apology, reminders, retention
+from config.context import AppContext
+from mail import outbox as mail_outbox
+from scheduler import reporting
+from scheduler.backups import backup
+from services.desk import apology, reminders
+from services.privacy import retention
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ async def apologies(ctx: AppContext) -> None:
 
 async def reports(ctx: AppContext) -> None:
     """The monthly summaries and annual drafts that have fallen due (each made once)."""
-    await report_jobs.monthly_summaries(ctx)
-    await report_jobs.annual_drafts(ctx)
+    await reporting.monthly_summaries(ctx)
+    await reporting.annual_drafts(ctx)
 
 
 async def report_mail(ctx: AppContext) -> None:

@@ -4,10 +4,10 @@ needed: what the jobs queue is sent by a bot process's outbox)."""
 import asyncio
 import signal
 
-from bot.app import build_context
-from bot.config import Settings
+from config.context import build_context
+from config.settings import Settings
 from scheduler.runner import SchedulerService
-from services.db import create_engine_for
+from services.database.engine import create_engine_for
 
 
 async def run_scheduler_only(settings: Settings) -> None:

@@ -11,7 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.context import AppContext
+from config.context import AppContext
 from scheduler import jobs
 from scheduler.lock import LeaderLock, leader_lock
 

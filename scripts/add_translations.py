@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-VI_PO = ROOT / "bot" / "locales" / "vi" / "LC_MESSAGES" / "messages.po"
+VI_PO = ROOT / "locales" / "vi" / "LC_MESSAGES" / "messages.po"
 
 
 def main() -> int:

@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/update_locales.py
 
-Then translate the new entries of bot/locales/vi/LC_MESSAGES/messages.po (the English
-catalog may stay empty: English is the source language). tests/unit/test_locales.py fails
+Then translate the new entries of locales/vi/LC_MESSAGES/messages.po (the English
+catalog may stay empty: English is the source language). tests/locales/test_locales.py fails
 while a Vietnamese translation is missing or a placeholder differs.
 """
 
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ROOT / "bot" / "locales"
+LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
 
 
@@ -36,6 +36,8 @@ def main() -> int:
             str(POT),
             "bot",
             "handlers",
+            "cli",
+            "services",
         ],
         cwd=ROOT,
         check=True,

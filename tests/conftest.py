@@ -13,8 +13,13 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models  # noqa: F401
-from services.db import create_engine_for, create_sync_engine, is_sqlite, session_factory
-from services.migrations import upgrade_database
+from services.database.engine import (
+    create_engine_for,
+    create_sync_engine,
+    is_sqlite,
+    session_factory,
+)
+from services.database.migrations import upgrade_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -11,9 +11,9 @@ Usage::
     await fake.stop()
 """
 
-from .actors import FakeChat, FakeUser
-from .errors import ApiError
-from .fake import DEFAULT_TOKEN, FakeTelegram
-from .params import Upload
+from bot.emulator.errors import ApiError
+from bot.emulator.fake import DEFAULT_TOKEN, FakeTelegram
+from bot.emulator.params import Upload
+from bot.emulator.users.actors import FakeChat, FakeUser
 
 __all__ = ["DEFAULT_TOKEN", "ApiError", "FakeChat", "FakeTelegram", "FakeUser", "Upload"]

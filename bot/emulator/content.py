@@ -6,7 +6,7 @@ import copy
 import html
 from typing import Any
 
-from .state import ChatState, State, StoredMessage
+from bot.emulator.state import ChatState, State, StoredMessage
 
 CONTENT_KINDS = (
     "text",

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .actors import FakeChat, FakeUser
-from .faults import Faults, RateLimiter
-from .observer import Observer
-from .server import BotApiServer
-from .service import bot_membership_changed, migrate_chat, service_message
-from .state import ChatState, State, UserState, default_clock
-from .webhook_delivery import WebhookDelivery
+from bot.emulator.faults import Faults, RateLimiter
+from bot.emulator.server import BotApiServer
+from bot.emulator.service import bot_membership_changed, migrate_chat, service_message
+from bot.emulator.state import ChatState, State, UserState, default_clock
+from bot.emulator.users.actors import FakeChat, FakeUser
+from bot.emulator.users.observer import Observer
+from bot.emulator.webhook_delivery import WebhookDelivery
 
 if TYPE_CHECKING:
     from aiogram import Bot

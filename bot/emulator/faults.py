@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .errors import DEFAULT_DESCRIPTIONS, ApiError
+from bot.emulator.errors import DEFAULT_DESCRIPTIONS, ApiError
 
 POLLING = "getupdates"
 

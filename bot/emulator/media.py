@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ApiError, bad_request
-from .params import Upload
-from .state import FileRecord, State
+from bot.emulator.errors import ApiError, bad_request
+from bot.emulator.params import Upload
+from bot.emulator.state import FileRecord, State
 
 UPLOAD_LIMIT, PHOTO_LIMIT, DOWNLOAD_LIMIT = 50 * 1024 * 1024, 10 * 1024 * 1024, 20 * 1024 * 1024
 PHOTO_SIZES = ((90, 68), (320, 240), (1280, 960))

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ApiError, bad_request, required
+from bot.emulator.errors import ApiError, bad_request, required
 
 JSON_FIELDS = {
     "reply_markup": "reply keyboard markup",

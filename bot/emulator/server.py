@@ -9,11 +9,11 @@ from typing import Any
 
 from aiohttp import BodyPartReader, hdrs, web
 
-from .errors import ApiError, bad_request
-from .faults import Faults
-from .methods import SEND_METHODS, Described, Handler, registry
-from .params import Params, Upload
-from .state import State
+from bot.emulator.errors import ApiError, bad_request
+from bot.emulator.faults import Faults
+from bot.emulator.methods import SEND_METHODS, Described, Handler, registry
+from bot.emulator.params import Params, Upload
+from bot.emulator.state import State
 
 MAX_BODY = 60 * 1024 * 1024
 logger = logging.getLogger(__name__)

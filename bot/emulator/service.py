@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .content import new_message, store
-from .state import ChatState, State
+from bot.emulator.content import new_message, store
+from bot.emulator.state import ChatState, State
 
 ADMIN_RIGHTS = (
     "can_manage_chat",

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ApiError
-from .updates import UpdateQueue
+from bot.emulator.errors import ApiError
+from bot.emulator.updates import UpdateQueue
 
 Clock = Callable[[], float]
 

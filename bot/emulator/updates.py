@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .errors import CONFLICT_POLL, ApiError
+from bot.emulator.errors import CONFLICT_POLL, ApiError
 
 DEFAULT_EXCLUDED = {"chat_member", "message_reaction", "message_reaction_count"}
 _WAKE, _CONFLICT, _CLOSED = "wake", "conflict", "closed"

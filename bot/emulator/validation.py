@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .entities import HtmlParseError, parse_html
-from .errors import bad_request
-from .state import State
-from .text import finalize, normalize_url, sort_entities, utf16_len, with_detected
+from bot.emulator.errors import bad_request
+from bot.emulator.html.entities import HtmlParseError, parse_html
+from bot.emulator.html.text import finalize, normalize_url, sort_entities, utf16_len, with_detected
+from bot.emulator.state import State
 
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_TEXT_LIMIT = 4096, 1024, 200
 INLINE_ACTIONS = (

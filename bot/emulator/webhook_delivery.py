@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from .state import State
+from bot.emulator.state import State
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from services.calendar import WorkingCalendar
+from services.calendar.working_days import WorkingCalendar
 
 ADVANCES = ("day", "working_day", "week")
 OFFICE_OPENS = time(8, 30)  # after the 07:30 digest and the 08:00 escalation

@@ -8,7 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram, FakeUser
 from models import Commune, Role
-from services import communes, residents, staff
+from services.communes import registry as communes
+from services.people import residents, staff
 
 DEMO_CODE = "7060"  # Xã Thống Nhất, Quảng Ninh
 POPULATION, HOUSEHOLDS = 12290, 3100

@@ -1,12 +1,17 @@
 """The monthly and annual reports of the demo commune, from the sandbox's data, as the CLI
-builds them (bot/cli_report.py): this month and this year in sandbox time."""
+builds them (cli/report/build.py): this month and this year in sandbox time."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reports.build import BuiltReport, ReportRequest, build_report
 from reports.issuing import picked
 
-from .world import Sandbox
+if TYPE_CHECKING:  # the world builds this module's routes
+    from .world import Sandbox
+
 
 KINDS = {"monthly": "this_month", "annual": "this_year"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

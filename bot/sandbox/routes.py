@@ -1,8 +1,10 @@
 """The page's HTTP API (the contract the page is written against), beside the Bot API."""
 
+from __future__ import annotations
+
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
@@ -12,10 +14,12 @@ from .chatlog import reply_keyboard
 from .clock import ADVANCES
 from .demo import PLACES, Phone
 from .ticker import ran_labels
-from .world import Sandbox
+
+if TYPE_CHECKING:  # the world builds this module's routes
+    from .world import Sandbox
 
 STATIC = Path(__file__).resolve().parent / "static"
-SANDBOX = web.AppKey("sandbox", Sandbox)
+SANDBOX: web.AppKey[Sandbox] = web.AppKey("sandbox")
 API = "/sandbox/api"
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.catalogs import translation
+from locales.catalogs import translation
 
 LANGUAGES = ("vi", "en")
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.job import Job
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.context import AppContext
+from config.context import AppContext
 from scheduler.runner import build_scheduler
 from services.clock import FixedClock
 

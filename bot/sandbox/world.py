@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram, FakeUser
-from bot.rate_limit import RateLimiter
+from bot.outbox.rate_limit import RateLimiter
+from bot.runtime.app import BotApp
+from config.settings import Settings
 from models import Commune
 
 from . import demo
@@ -66,7 +66,7 @@ class Sandbox:
 
     # lifecycle ---------------------------------------------------------------------------
     async def start(self, port: int = 8080, host: str = "127.0.0.1") -> str:
-        from services.migrations import upgrade_database
+        from services.database.migrations import upgrade_database
 
         from .routes import add_routes
 

@@ -8,17 +8,17 @@ from datetime import date, datetime
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import AppContext
-from bot.labels import answered_text
+from bot.ui.labels import answered_text
+from config.context import AppContext
 from models import Kind, RejectReason, Staff, Ticket
-from services import desk
-from services.calendar import WorkingCalendar
-from services.deadlines import end_of_local_day
-from services.desk_access import find_staff, ticket_in_commune
+from services.calendar.deadlines import end_of_local_day
+from services.calendar.working_days import WorkingCalendar
+from services.cases.tickets import AttachmentDraft
+from services.desk import actions as desk
+from services.desk.access import find_staff, ticket_in_commune
+from services.desk.templates import find_category
 from services.errors import InvalidInput
-from services.templates import find_category
 from services.text import fold
-from services.tickets import AttachmentDraft
 
 NEEDS_TEXT = frozenset({"reply", "close", "forward", "reject", "extend", "note", "merge", "assign"})
 KIND_WORDS = {

@@ -11,13 +11,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import ApologyAction
-from bot.context import AppContext
-from bot.formatting import escape
-from bot.states import ApologyInput
+from bot.ui.callbacks import ApologyAction
+from bot.ui.formatting import escape
+from bot.ui.states import ApologyInput
+from config.context import AppContext
 from handlers.desk.common import explain
-from handlers.ui import drop_buttons
-from services import apology
+from handlers.replies import drop_buttons
+from services.desk import apology
 from services.errors import DomainError, InvalidInput, NotAuthorized
 
 log = logging.getLogger(__name__)

@@ -10,20 +10,21 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import AssignTo, DeskAction, RejectWith
-from bot.context import AppContext
-from bot.desk_render import assignee_keyboard, card_keyboard, reject_keyboard
-from bot.states import DeskInput
+from bot.ui.callbacks import AssignTo, DeskAction, RejectWith
+from bot.ui.card import assignee_keyboard, card_keyboard, reject_keyboard
+from bot.ui.states import DeskInput
+from config.context import AppContext
 from handlers.desk.actions import perform
 from handlers.desk.common import explain, pressed_in_group
 from handlers.desk.templates import template_buttons
-from handlers.ui import send_privately
+from handlers.replies import send_privately
 from models import RejectReason, Staff, Ticket
-from services import desk, intake
-from services.desk_access import assignable, ticket_by_id_for_staff
+from services.cases import intake
+from services.cases.views import load_ticket_view
+from services.desk import actions as desk
+from services.desk.access import assignable, ticket_by_id_for_staff
+from services.desk.templates import templates_for
 from services.errors import DomainError, NotAuthorized
-from services.templates import templates_for
-from services.views import load_ticket_view
 
 router = Router(name="desk_buttons")
 # what a card's buttons say; anything else is an old or forged button

@@ -8,18 +8,18 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import AppContext
-from bot.formatting import escape, local_day
-from bot.labels import status_icon
+from bot.ui.formatting import escape, local_day
+from bot.ui.labels import status_icon
+from config.context import AppContext
 from handlers.desk.actions import perform
 from handlers.desk.common import explain
-from handlers.desk.log_answer import answer_elsewhere
+from handlers.desk.log.answer import answer_elsewhere
+from handlers.replies import reply_long
 from handlers.resident.drafts import attachment_of
-from handlers.ui import reply_long
-from services import staff as staff_service
-from services.desk_access import communes_in_scope, queue, search_tickets, ticket_for_staff
+from services.cases.tickets import AttachmentDraft
+from services.desk.access import communes_in_scope, queue, search_tickets, ticket_for_staff
 from services.errors import DomainError
-from services.tickets import AttachmentDraft
+from services.people import staff as staff_service
 
 router = Router(name="desk_commands")
 

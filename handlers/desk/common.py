@@ -3,8 +3,8 @@
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
-from bot.formatting import escape
-from bot.labels import status_label
+from bot.ui.formatting import escape
+from bot.ui.labels import status_label
 from models import TicketStatus
 from services.errors import (
     Conflict,

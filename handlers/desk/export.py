@@ -18,13 +18,14 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import ExportPick
-from bot.context import AppContext
-from bot.formatting import escape
+from bot.ui.callbacks import ExportPick
+from bot.ui.formatting import escape
+from config.context import AppContext
 from models import Commune, Role
 from reports.issuing import picked
-from services import case_export, staff
+from services.cases_file import export as case_export
 from services.errors import DomainError
+from services.people import staff
 from services.text import fold
 
 log = logging.getLogger(__name__)

@@ -11,20 +11,20 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import ConfirmReply, DeskAction
-from bot.context import AppContext
-from bot.states import DeskInput
+from bot.ui.callbacks import ConfirmReply, DeskAction
+from bot.ui.states import DeskInput
+from config.context import AppContext
 from handlers.desk.actions import perform
 from handlers.desk.common import explain, pressed_in_group
-from handlers.desk.log_answer import answer_elsewhere
+from handlers.desk.log.answer import answer_elsewhere
+from handlers.replies import drop_buttons
 from handlers.resident.drafts import attachment_of
-from handlers.ui import drop_buttons
 from models import RejectReason, Ticket
-from services import intake
-from services import messages as channel_messages
-from services.desk_access import ticket_by_id_for_staff
+from services.cases import intake
+from services.cases import messages as channel_messages
+from services.cases.tickets import AttachmentDraft
+from services.desk.access import ticket_by_id_for_staff
 from services.errors import DomainError, InvalidInput
-from services.tickets import AttachmentDraft
 
 router = Router(name="desk_input")
 HAS_CONTENT = F.text | F.photo | F.video | F.document | F.voice | F.audio

@@ -10,19 +10,20 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import ReportAction, ReportPick
-from bot.compose_report import EDITABLE, section_names, sections_keyboard
-from bot.context import AppContext
-from bot.formatting import escape
-from bot.states import ReportInput
+from bot.compose.report import EDITABLE, section_names, sections_keyboard
+from bot.ui.callbacks import ReportAction, ReportPick
+from bot.ui.formatting import escape
+from bot.ui.states import ReportInput
+from config.context import AppContext
 from handlers.desk.common import explain
-from handlers.ui import drop_buttons
+from handlers.replies import drop_buttons
 from models import Commune, ReportStatus
 from reports.build import ReportRequest
 from reports.issuing import PICKS, make_version, picked, request_for, section_text
 from reports.sections import check as check_section
-from services import report_versions, staff
 from services.errors import DomainError, InvalidInput, NotAuthorized
+from services.people import staff
+from services.reporting import versions as report_versions
 
 log = logging.getLogger(__name__)
 router = Router(name="desk_report")

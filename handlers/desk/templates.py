@@ -8,19 +8,19 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import DropTemplate, UseTemplate
-from bot.context import AppContext
-from bot.formatting import escape
-from bot.labels import category_label
+from bot.ui.callbacks import DropTemplate, UseTemplate
+from bot.ui.formatting import escape
+from bot.ui.labels import category_label
+from config.context import AppContext
 from handlers.desk.actions import perform
 from handlers.desk.common import explain
-from handlers.desk.log_answer import answer_elsewhere
-from handlers.ui import reply_long
+from handlers.desk.log.answer import answer_elsewhere
+from handlers.replies import reply_long
 from models import Category, ReplyTemplate, Role, Staff
-from services import staff as staff_service
-from services import templates
-from services.desk_access import find_staff, ticket_by_id_for_staff
+from services.desk import templates
+from services.desk.access import find_staff, ticket_by_id_for_staff
 from services.errors import DomainError, NotAuthorized
+from services.people import staff as staff_service
 
 router = Router(name="desk_templates")
 router.message.filter(F.chat.type == "private")

@@ -6,7 +6,7 @@ from typing import Any
 from aiogram.types import Message
 
 from models import AttachmentKind, Channel, Kind
-from services.tickets import AttachmentDraft, TicketDraft
+from services.cases.tickets import AttachmentDraft, TicketDraft
 
 MAX_ATTACHMENTS = 30
 

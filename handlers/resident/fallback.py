@@ -4,7 +4,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards
+from bot.ui.keyboards import resident as keyboards
 
 router = Router(name="resident_fallback")
 

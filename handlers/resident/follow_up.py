@@ -7,16 +7,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import MyTicketAction, RateAnswer
-from bot.context import AppContext
-from bot.states import FollowUp
+from bot.ui.callbacks import MyTicketAction, RateAnswer
+from bot.ui.states import FollowUp
+from config.context import AppContext
+from handlers.replies import drop_buttons
 from handlers.resident.drafts import attachment_of
-from handlers.ui import drop_buttons
 from models import Rating, Resident, Ticket
-from services import follow_up
-from services import messages as channel_messages
+from services.cases import follow_up
+from services.cases import messages as channel_messages
+from services.cases.tickets import AttachmentDraft
 from services.errors import DomainError, InvalidInput, NotAuthorized, TransitionRefused
-from services.tickets import AttachmentDraft
 
 router = Router(name="follow_up")
 HAS_CONTENT = F.text | F.photo | F.video | F.document | F.voice | F.audio

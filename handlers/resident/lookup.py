@@ -6,18 +6,18 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import keyboards
-from bot.callbacks import TicketDetails
-from bot.compose import text_messages
-from bot.compose_desk import my_ticket_keyboard
-from bot.context import AppContext
-from bot.formatting import escape, local_day
-from bot.labels import status_label
-from bot.render import status_text
+from bot.compose.desk import my_ticket_keyboard
+from bot.compose.parts import text_messages
+from bot.ui.callbacks import TicketDetails
+from bot.ui.formatting import escape, local_day
+from bot.ui.keyboards import resident as keyboards
+from bot.ui.labels import status_label
+from bot.ui.render import status_text
+from config.context import AppContext
 from models import Resident, Ticket
-from services import tickets
+from services.cases import tickets
+from services.cases.views import load_ticket_view
 from services.errors import InvalidTicketCode, TicketNotFound
-from services.views import load_ticket_view
 
 router = Router(name="lookup")
 

@@ -8,12 +8,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import ForgetConfirm
-from bot.context import AppContext
-from bot.formatting import escape, local_day
-from bot.labels import status_label
+from bot.ui.callbacks import ForgetConfirm
+from bot.ui.formatting import escape, local_day
+from bot.ui.labels import status_label
+from config.context import AppContext
 from models import Commune, Resident
-from services import erasure, tickets
+from services.cases import tickets
+from services.privacy import erasure
 
 router = Router(name="privacy")
 

@@ -9,16 +9,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import keyboards
-from bot.callbacks import QuickFile
-from bot.context import AppContext
-from handlers.resident import filing
-from handlers.resident.commune_choice import ask_commune, resident_commune
+from bot.ui.callbacks import QuickFile
+from bot.ui.keyboards import resident as keyboards
+from config.context import AppContext
+from handlers.replies import drop_buttons
+from handlers.resident.commune import ask_commune, resident_commune
 from handlers.resident.drafts import attachment_of, to_ticket_draft
-from handlers.ui import drop_buttons
+from handlers.resident.filing import flow as filing
 from models import Commune, Kind, Resident
-from services import communes, tickets
-from services.communes import OTHER_CATEGORY
+from services.cases import tickets
+from services.communes import registry as communes
+from services.communes.registry import OTHER_CATEGORY
 from services.errors import InvalidInput
 
 router = Router(name="quick")

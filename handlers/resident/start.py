@@ -8,15 +8,16 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import keyboards
-from bot.callbacks import LanguageChoice
-from bot.context import AppContext
-from bot.deeplinks import COMMUNE_PREFIX
-from handlers.resident.commune_choice import ask_commune, resident_commune
+from bot.ui.callbacks import LanguageChoice
+from bot.ui.deeplinks import COMMUNE_PREFIX
+from bot.ui.keyboards import resident as keyboards
+from config.context import AppContext
+from handlers.resident.commune import ask_commune, resident_commune
 from handlers.resident.privacy import retention_line
 from models import Resident
-from services import communes, residents
+from services.communes import registry as communes
 from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput
+from services.people import residents
 
 router = Router(name="start")
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
+from tests import ROOT
 from tests.browser.sandbox_page import WAIT_MS, SandboxPage
 
-ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
 STARTUP_SECONDS = 90
 

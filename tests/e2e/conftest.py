@@ -7,12 +7,13 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
+from config.settings import Settings
 from models import Commune, Role
-from services import communes, staff
-from services.db import create_engine_for, session_factory
+from services.communes import registry as communes
+from services.database.engine import create_engine_for, session_factory
+from services.people import staff
 
 
 @pytest.fixture

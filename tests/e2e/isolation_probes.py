@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.callbacks import (
+from bot.emulator import FakeChat, FakeTelegram, FakeUser
+from bot.ui.callbacks import (
     AnswerHow,
     ApologyAction,
     AssignTo,
@@ -29,7 +30,6 @@ from bot.callbacks import (
     TicketDetails,
     UseTemplate,
 )
-from bot.emulator import FakeChat, FakeTelegram, FakeUser
 from models import RejectReason
 from tests.e2e.isolation_setup import said
 

@@ -8,8 +8,8 @@ from typing import Any
 from docx import Document
 from openpyxl import load_workbook
 
-from bot.callbacks import CategoryChoice, ExportPick, LogPick, VillageChoice
 from bot.emulator import FakeTelegram, FakeUser
+from bot.ui.callbacks import CategoryChoice, ExportPick, LogPick, VillageChoice
 from tests.e2e.isolation_probes import Seen, press
 from tests.e2e.isolation_setup import Side, said
 

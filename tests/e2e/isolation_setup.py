@@ -9,8 +9,8 @@ from datetime import datetime, time, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeChat, FakeTelegram, FakeUser
+from bot.runtime.app import BotApp
 from models import DeliveryStatus, Notification, Role, Ticket
 from scheduler import jobs
 from services.clock import FixedClock

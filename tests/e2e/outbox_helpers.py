@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram, FakeUser
-from bot.outbox import RetryPolicy
+from bot.outbox.sender import RetryPolicy
+from bot.runtime.app import BotApp
+from config.settings import Settings
 from models import (
     Channel,
     Commune,
@@ -26,9 +26,10 @@ from models import (
     Role,
     Ticket,
 )
-from services import residents, staff, tickets
-from services.calendar import WorkingCalendar
-from services.deadlines import DeadlinePolicy
+from services.calendar.deadlines import DeadlinePolicy
+from services.calendar.working_days import WorkingCalendar
+from services.cases import tickets
+from services.people import residents, staff
 
 POLICY = DeadlinePolicy(WorkingCalendar(), ZoneInfo("Asia/Ho_Chi_Minh"))
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.callbacks import ApologyAction
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
+from bot.ui.callbacks import ApologyAction
 from models import ApologyLetter, AuditEntry, LetterStatus, Role, TicketEvent
-from services import apology
+from services.desk import apology
 from tests.e2e.conftest import StaffSpec, make_commune
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

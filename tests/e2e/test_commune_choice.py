@@ -7,11 +7,11 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
 from models import Resident
-from services import communes
-from services.provinces import add_province
+from services.communes import registry as communes
+from services.communes.provinces import add_province
 from tests.e2e.conftest import make_commune
 
 

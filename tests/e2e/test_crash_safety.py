@@ -16,11 +16,11 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
-from bot.emulator.actors import FakeUser
+from bot.emulator.users.actors import FakeUser
 from models import DeliveryStatus, InboxUpdate, Notification, Resident, Ticket
+from tests import ROOT
 from tests.e2e.conftest import make_commune
 
-ROOT = Path(__file__).resolve().parents[2]
 RESIDENTS = int(os.environ.get("PAKN_CRASH_RESIDENTS", "200"))
 KILLS = 5
 CONFIRM = "✅ Có, gửi ngay"

@@ -17,21 +17,22 @@ from sqlalchemy import text
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import bot.update_runner
-import services.db
-from bot.app import build_context
-from bot.config import Settings
+import bot.updates.runner
+import services.database.engine
 from bot.emulator import FakeTelegram
-from bot.emulator.actors import FakeUser
-from bot.i18n import ResidentLocaleMiddleware, build_i18n
-from bot.inbox import MAX_ATTEMPTS, Inbox
-from bot.middlewares import DbSessionMiddleware, InboxMarkMiddleware
-from bot.outbox import Outbox
-from bot.update_runner import UpdateRunner
-from handlers import attach, errors
+from bot.emulator.users.actors import FakeUser
+from bot.outbox.sender import Outbox
+from bot.runtime import errors
+from bot.runtime.i18n import ResidentLocaleMiddleware, build_i18n
+from bot.runtime.middlewares import DbSessionMiddleware, InboxMarkMiddleware
+from bot.updates.inbox import MAX_ATTEMPTS, Inbox
+from bot.updates.runner import UpdateRunner
+from config.context import build_context
+from config.settings import Settings
+from handlers.routing import attach
 from models import InboxUpdate, Resident
-from services import residents
-from services.db import create_engine_for, is_sqlite
+from services.database.engine import create_engine_for, is_sqlite
+from services.people import residents
 
 APOLOGY = "Xin lỗi"
 
@@ -107,8 +108,8 @@ class Desk:
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Seconds instead of minutes: the busy timeout and the pause between attempts."""
-    monkeypatch.setattr(services.db, "SQLITE_BUSY_TIMEOUT_MS", 200)
-    monkeypatch.setattr(bot.update_runner, "RETRY_SECONDS", 0.2)
+    monkeypatch.setattr(services.database.engine, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(bot.updates.runner, "RETRY_SECONDS", 0.2)
 
 
 def passing_fault(database_url: str) -> Fault:

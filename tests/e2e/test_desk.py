@@ -6,8 +6,8 @@ from typing import Any
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeChat, FakeTelegram, FakeUser
+from bot.runtime.app import BotApp
 from models import (
     AuditEntry,
     ChannelMessage,
@@ -17,8 +17,8 @@ from models import (
     TicketEvent,
     TicketStatus,
 )
-from services import messages as channel_messages
-from services.messages import STAFF_COPIES
+from services.cases import messages as channel_messages
+from services.cases.messages import STAFF_COPIES
 from tests.e2e.conftest import StaffSpec, make_commune
 
 
@@ -288,7 +288,8 @@ async def test_every_action_refused_to_outsiders_and_logged(
     group, lan, _minh, _manh = await _desk(fake, db)
     outsider = fake.add_user("Cán bộ xã khác")
     other_group = fake.add_group("Tổ PAKN phường Ba Đình", members=(outsider,))
-    from services import communes, staff
+    from services.communes import registry as communes
+    from services.people import staff
 
     ba_dinh = await communes.add_commune(db, "4", year=2026)
     await staff.add_staff(db, ba_dinh, telegram_id=outsider.id, role=Role.ADMIN, name="Hà")

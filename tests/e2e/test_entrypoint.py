@@ -9,9 +9,8 @@ from pathlib import Path
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
+from tests import ROOT
 from tests.e2e.conftest import make_commune
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_the_bot_process_files_a_case_and_stops_on_sigterm(

@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
 from models import AuditEntry, Role
 from tests.e2e.conftest import StaffSpec, make_commune
 

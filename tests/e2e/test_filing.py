@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
 from models import Attachment, AttachmentKind, Category, Kind, Ticket, TicketEvent
 from tests.e2e.conftest import make_commune
 

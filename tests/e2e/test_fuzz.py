@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import callbacks
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram, FakeUser
+from bot.runtime.app import BotApp
+from bot.ui import callbacks
+from config.settings import Settings
 from models import (
     EventKind,
     Notification,
@@ -59,7 +59,7 @@ class Failures(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR or record.name == "handlers.errors":
+        if record.levelno >= logging.ERROR or record.name == "bot.runtime.errors":
             self.records.append(record)
 
     def take(self) -> list[str]:

@@ -9,13 +9,13 @@ from aiogram.types import Update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram
 from bot.emulator.errors import NOT_MODIFIED, QUERY_TOO_OLD
-from bot.inbox import Inbox
+from bot.runtime.app import BotApp
+from bot.updates.inbox import Inbox
+from config.settings import Settings
 from models import InboxUpdate, Notification, NotificationKind, Ticket
-from services.db import create_engine_for, session_factory
+from services.database.engine import create_engine_for, session_factory
 from tests.e2e.conftest import make_commune
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
 from tests.e2e.conftest import make_commune
 
 

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.callbacks import AssignTo
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
+from bot.ui.callbacks import AssignTo
 from models import (
     ApologyLetter,
     AuditEntry,
@@ -22,8 +22,9 @@ from models import (
     Ticket,
     Village,
 )
-from services import staff, statistics
-from services.periods import Period
+from services.people import staff
+from services.statistics import figures as statistics
+from services.statistics.periods import Period
 from tests.e2e.conftest import StaffSpec, make_commune
 from tests.e2e.isolation_probes import (
     Seen,

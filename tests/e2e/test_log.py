@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram, FakeUser
+from bot.runtime.app import BotApp
 from models import (
     AuditEntry,
     Channel,
@@ -20,10 +20,10 @@ from models import (
     Ticket,
     TicketEvent,
 )
-from services import statistics
-from services.calendar import WorkingCalendar
-from services.deadlines import DeadlinePolicy
-from services.periods import Period
+from services.calendar.deadlines import DeadlinePolicy
+from services.calendar.working_days import WorkingCalendar
+from services.statistics import figures as statistics
+from services.statistics.periods import Period
 from tests.e2e.conftest import StaffSpec, make_commune
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -3,8 +3,8 @@
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram, FakeUser
+from bot.runtime.app import BotApp
 from models import AuditEntry
 from tests.e2e.conftest import make_commune
 

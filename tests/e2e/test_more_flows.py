@@ -3,10 +3,10 @@
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
 from models import Attachment, AttachmentKind, Resident, Ticket
-from services import communes
+from services.communes import registry as communes
 from tests.e2e.conftest import make_commune
 
 

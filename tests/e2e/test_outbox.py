@@ -6,9 +6,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram, FakeUser
-from bot.outbox import lanes_written
+from bot.outbox.sender import lanes_written
+from bot.runtime.app import BotApp
 from models import (
     Commune,
     DeliveryStatus,
@@ -99,7 +99,7 @@ async def test_the_staff_group_follows_its_upgrade_to_a_supergroup(
 async def test_a_session_names_the_lanes_it_wrote_to_and_a_bulk_change_asks_for_a_sweep(
     db: AsyncSession,
 ) -> None:
-    """What an update's commit tells the outbox (bot.outbox.lanes_written): the recipients
+    """What an update's commit tells the outbox (bot.outbox.sender.lanes_written): the recipients
     to start sending to at once; nothing when it wrote no message; 'unknown' when a
     statement changed messages without naming them, so the sender sweeps."""
     commune = await make_commune(db)

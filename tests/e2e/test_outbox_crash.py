@@ -11,12 +11,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
-from bot.outbox import MAX_LANES
+from bot.outbox.sender import MAX_LANES
 from models import DeliveryStatus, Notification
+from tests import ROOT
 from tests.e2e.conftest import make_commune
 from tests.e2e.outbox_helpers import queue_numbered, received, staff_members, statuses
 
-ROOT = Path(__file__).resolve().parents[2]
 CHATS, EACH = 100, 2
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
-from bot.outbox import RetryPolicy
+from bot.outbox.sender import RetryPolicy
 from models import DeliveryStatus, Notification, NotificationKind, RecipientKind, Role
 from tests.e2e.conftest import make_commune
 from tests.e2e.outbox_helpers import (

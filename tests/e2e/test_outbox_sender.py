@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import outbox as outbox_module
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram
-from bot.outbox import lanes_written
-from services.db import is_sqlite
+from bot.outbox import sender as outbox_module
+from bot.outbox.sender import lanes_written
+from bot.runtime.app import BotApp
+from config.settings import Settings
+from services.database.engine import is_sqlite
 from tests.e2e.conftest import make_commune
 from tests.e2e.outbox_helpers import file_cases, queue_numbered, received, staff_members
 

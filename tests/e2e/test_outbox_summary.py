@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
 from models import DeliveryStatus, Notification, NotificationKind, RecipientKind
-from services.lifecycle import notify
+from services.cases.lifecycle import notify
 from tests.e2e.conftest import make_commune
 from tests.e2e.outbox_helpers import file_cases, running_bot, statuses
 

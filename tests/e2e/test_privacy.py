@@ -5,8 +5,8 @@ who may act on the case."""
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeChat, FakeTelegram, FakeUser
+from bot.runtime.app import BotApp
 from models import AuditEntry, Resident, Role
 from scheduler import jobs
 from tests.e2e.conftest import StaffSpec, make_commune

@@ -13,9 +13,9 @@ import pytest
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
+from config.settings import Settings
 from models import ConversationState, Ticket
 from tests.e2e.conftest import make_commune
 

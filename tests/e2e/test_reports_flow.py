@@ -11,13 +11,13 @@ from docx import Document
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.callbacks import ReportAction
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
+from bot.ui.callbacks import ReportAction
 from models import AuditEntry, Commune, ReportStatus, ReportVersion, Role
-from scheduler import report_jobs
-from services import report_settings
+from scheduler import reporting
 from services.clock import FixedClock
+from services.reporting import settings as report_settings
 from tests.e2e.conftest import StaffSpec, make_commune
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -77,8 +77,8 @@ async def test_the_annual_report_is_drafted_edited_approved_and_delivered(
     await group.next_message()
 
     december = replace(bot_app.ctx, clock=FixedClock(datetime(2025, 12, 5, 8, 5, tzinfo=VN)))
-    assert await report_jobs.annual_drafts(december) == 1
-    assert await report_jobs.annual_drafts(december) == 0, "made once"
+    assert await reporting.annual_drafts(december) == 1
+    assert await reporting.annual_drafts(december) == 0, "made once"
     bot_app.outbox.wake()
 
     draft = await manh.next_message()
@@ -151,8 +151,8 @@ async def test_the_monthly_summary_goes_out_on_its_day_and_report_on_demand(
     await _file_a_case(fake, "Rác thải ùn ứ ở chợ")
 
     first = replace(bot_app.ctx, clock=FixedClock(datetime(2025, 12, 1, 8, 0, tzinfo=VN)))
-    assert await report_jobs.monthly_summaries(first) == 1
-    assert await report_jobs.monthly_summaries(first) == 0
+    assert await reporting.monthly_summaries(first) == 1
+    assert await reporting.monthly_summaries(first) == 0
     bot_app.outbox.wake()
     summary = await province.next_message()
     assert "tháng 11 năm 2025" in summary["text"]
@@ -184,7 +184,7 @@ async def test_a_superior_chat_that_lost_the_bot_is_reported_to_the_leaders(
     await manh.next_message()
     fake.remove_bot(province)
     first = replace(bot_app.ctx, clock=FixedClock(datetime(2025, 12, 1, 8, 0, tzinfo=VN)))
-    assert await report_jobs.monthly_summaries(first) == 1
+    assert await reporting.monthly_summaries(first) == 1
     bot_app.outbox.wake()
     texts = [(await manh.next_message())["text"], (await manh.next_message())["text"]]
     assert any("Không gửi được báo cáo tới UBND tỉnh Quảng Ninh qua Telegram" in t for t in texts)

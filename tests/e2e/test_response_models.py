@@ -7,9 +7,9 @@ import weakref
 from aiogram.methods import Response
 from aiogram.types import User
 
-from bot.app import build_bot
-from bot.config import Settings
 from bot.emulator import FakeTelegram
+from bot.runtime.app import build_bot
+from config.settings import Settings
 
 
 async def test_the_answer_model_outlives_garbage_collection(fake: FakeTelegram) -> None:

@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
 from scheduler.runner import SchedulerService, build_scheduler
 from services.clock import FixedClock
+from tests import ROOT
 from tests.e2e.conftest import make_commune
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_the_scheduler_runs_its_jobs_in_the_bot(

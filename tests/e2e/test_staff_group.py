@@ -3,9 +3,9 @@
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram
-from bot.emulator.text import utf16_len
+from bot.emulator.html.text import utf16_len
+from bot.runtime.app import BotApp
 from models import AuditEntry, Commune, EventKind, Role, TicketEvent
 from tests.e2e.conftest import StaffSpec, make_commune
 

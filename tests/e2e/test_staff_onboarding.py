@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.callbacks import StaffMember, StaffRemoval, StaffRoleChange
 from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
+from bot.ui.callbacks import StaffMember, StaffRemoval, StaffRoleChange
 from models import (
     AuditEntry,
     Channel,
@@ -28,13 +28,15 @@ from models import (
     Ticket,
     TicketEvent,
 )
-from services import communes, invites, residents, staff, tickets
-from services.calendar import WorkingCalendar
-from services.deadlines import DeadlinePolicy
-from services.tickets import TicketDraft
+from services.calendar.deadlines import DeadlinePolicy
+from services.calendar.working_days import WorkingCalendar
+from services.cases import tickets
+from services.cases.tickets import TicketDraft
+from services.communes import registry as communes
+from services.people import invites, residents, staff
+from tests import ROOT
 from tests.e2e.conftest import StaffSpec, make_commune
 
-ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"https://t\.me/homthuso_test_bot\?start=(inv-[A-Za-z0-9_-]+)")
 
 

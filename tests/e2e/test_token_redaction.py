@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT
+
 TOKEN = "7012345678:AAF-secret_PART_of_the-token_1234567890xyz"
 SECRET = TOKEN.split(":", 1)[1]
 FAULTS = ("500", "redirect loop", "reset")

@@ -6,8 +6,8 @@ from typing import Any
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
 from bot.emulator import FakeTelegram, FakeUser
+from bot.runtime.app import BotApp
 from models import Attachment, Ticket
 from tests.e2e.conftest import make_commune
 

@@ -9,10 +9,10 @@ from aiohttp.test_utils import unused_port
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import BotApp
-from bot.config import Settings
 from bot.emulator import FakeTelegram
 from bot.emulator.balancer import RoundRobin
+from bot.runtime.app import BotApp
+from config.settings import Settings
 from models import InboxUpdate, Ticket
 from tests.e2e.conftest import make_commune
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import basic, chats, editing, files, sending
-from .common import Described, Handler
+from bot.emulator.methods import basic, chats, editing, files, sending
+from bot.emulator.methods.common import Described, Handler
 
 __all__ = ["SEND_METHODS", "Described", "Handler", "registry"]
 

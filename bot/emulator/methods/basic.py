@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import CONFLICT_WEBHOOK, ApiError, bad_request
-from ..params import Params
-from ..state import State
-from .common import Described
+from bot.emulator.errors import CONFLICT_WEBHOOK, ApiError, bad_request
+from bot.emulator.methods.common import Described
+from bot.emulator.params import Params
+from bot.emulator.state import State
 
 LONG_POLL_MAX = 50
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import bad_request
-from ..params import Params
-from ..service import bot_membership_changed, member_object
-from ..state import State
-from ..validation import language_key, scope_key, validate_commands
-from .common import target_chat
+from bot.emulator.errors import bad_request
+from bot.emulator.methods.common import target_chat
+from bot.emulator.params import Params
+from bot.emulator.service import bot_membership_changed, member_object
+from bot.emulator.state import State
+from bot.emulator.validation import language_key, scope_key, validate_commands
 
 TEXT_LIMITS = {"description": 512, "short_description": 120, "name": 64}
 

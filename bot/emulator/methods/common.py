@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..content import new_message, reply_copy, store
-from ..errors import (
+from bot.emulator.content import new_message, reply_copy, store
+from bot.emulator.errors import (
     BLOCKED,
     CANT_INITIATE,
     CHAT_NOT_FOUND,
@@ -17,9 +17,9 @@ from ..errors import (
     forbidden,
     migrated,
 )
-from ..params import Params
-from ..state import ChatState, State, StoredMessage
-from ..validation import format_text, validate_markup
+from bot.emulator.params import Params
+from bot.emulator.state import ChatState, State, StoredMessage
+from bot.emulator.validation import format_text, validate_markup
 
 Handler = Callable[[State, Params], Any | Awaitable[Any]]
 Access = Literal["send", "write", "read"]

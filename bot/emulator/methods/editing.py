@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..content import content_kind
-from ..errors import NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
-from ..params import Params
-from ..state import ChatState, State, StoredMessage
-from ..validation import CALLBACK_TEXT_LIMIT, format_text
-from .common import caption_fields, markup_of, target_chat
+from bot.emulator.content import content_kind
+from bot.emulator.errors import NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
+from bot.emulator.methods.common import caption_fields, markup_of, target_chat
+from bot.emulator.params import Params
+from bot.emulator.state import ChatState, State, StoredMessage
+from bot.emulator.validation import CALLBACK_TEXT_LIMIT, format_text
 
 DELETE_WINDOW = 48 * 3600
 _NO_CAPTION = {"text", "service", "location", "contact", "poll", "sticker", "dice", "venue"}

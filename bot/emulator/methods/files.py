@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import bad_request, required
-from ..media import DOWNLOAD_LIMIT, media_object, resolve_input_file
-from ..params import Params
-from ..state import State
-from ..validation import format_text
-from .common import caption_fields, send_content, target_chat
+from bot.emulator.errors import bad_request, required
+from bot.emulator.media import DOWNLOAD_LIMIT, media_object, resolve_input_file
+from bot.emulator.methods.common import caption_fields, send_content, target_chat
+from bot.emulator.params import Params
+from bot.emulator.state import State
+from bot.emulator.validation import format_text
 
 GROUPABLE = {"photo", "video", "document", "audio"}
 

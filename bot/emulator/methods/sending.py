@@ -5,12 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..content import COPYABLE, content_kind
-from ..errors import bad_request, required
-from ..params import Params
-from ..state import State, StoredMessage
-from ..validation import format_text
-from .common import caption_fields, resolve_chat, send_content, target_chat
+from bot.emulator.content import COPYABLE, content_kind
+from bot.emulator.errors import bad_request, required
+from bot.emulator.methods.common import caption_fields, resolve_chat, send_content, target_chat
+from bot.emulator.params import Params
+from bot.emulator.state import State, StoredMessage
+from bot.emulator.validation import format_text
 
 CHAT_ACTIONS = {
     "typing",

@@ -1,0 +1,114 @@
+"""Settings from the environment and `.env`. Secrets never appear in their repr."""
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+DEFAULT_DATABASE_URL = "sqlite:///data/homthuso.db"
+
+
+class ConfigError(Exception):
+    """A setting that stops the program; the message is one line saying what to do."""
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+    return name
+
+
+def _check_database_url(url: str) -> str:
+    from services.database.engine import DatabaseUrlError, async_url
+
+    try:
+        async_url(url)
+    except DatabaseUrlError as exc:
+        raise ValueError(str(exc)) from exc
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: Annotated[str, AfterValidator(_check_database_url)] = DEFAULT_DATABASE_URL
+    bot_api_url: str | None = Field(default=None, description="self-hosted Bot API server")
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+    scheduler_lease_seconds: float = Field(default=60, gt=0.5, le=3600)
+    # personal data of residents with no open case is made anonymous after this many years
+    retention_years: int = Field(default=5, ge=1, le=50)
+    # e-mail for reports to the superior level (optional; Telegram works without it)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = Field(default=None, description="the sender, e.g. UBND xã <ubnd@…>")
+    smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
+    # webhook mode (python -m bot --webhook); long polling is the default
+    webhook_url: str | None = Field(default=None, description="public https URL Telegram posts to")
+    webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, gt=0, lt=65536)
+    # Prometheus metrics on a local port in polling mode (0: off); webhook mode serves /metrics
+    metrics_port: int = Field(default=0, ge=0, lt=65536)
+    metrics_host: str = "127.0.0.1"
+    # conversation state in Redis instead of the database when set
+    redis_url: str | None = None
+    # nightly SQLite backup (pakn db backup); none when BACKUP_DIR is unset
+    backup_dir: str | None = None
+    backup_keep: int = Field(default=7, ge=1, le=365)
+    backup_time: str = Field(default="01:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # a resident who sends more than this many messages a minute is slowed down
+    resident_messages_per_minute: int = Field(default=20, ge=1, le=600)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "BOT_TOKEN is not set: put BOT_TOKEN=<the token from @BotFather> in .env "
+                "(see README) and run again, or try the bot without Telegram: "
+                "python -m bot --sandbox"
+            )
+        token = self.bot_token.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError(
+                "BOT_TOKEN does not look like a Telegram bot token (digits, a colon, then "
+                "letters): copy it again from @BotFather into .env."
+            )
+        return token
+
+    def require_webhook(self) -> tuple[str, str]:
+        """(URL, secret) for webhook mode, or a one-line error saying what to set."""
+        url = (self.webhook_url or "").strip()
+        if not url.lower().startswith("https://"):
+            raise ConfigError(
+                "WEBHOOK_URL must be the public https:// address Telegram posts to, e.g. "
+                "https://pakn.example.gov.vn/telegram (see README, Production)."
+            )
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or -: generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+            )
+        return url, secret
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        first = exc.errors()[0] if hasattr(exc, "errors") else {"loc": (), "msg": str(exc)}
+        field = ".".join(str(p) for p in first["loc"]).upper() or "settings"
+        raise ConfigError(f"{field} in .env or the environment: {first['msg']}") from exc

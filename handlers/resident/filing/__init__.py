@@ -1,0 +1,1 @@
+"""Filing a case step by step: kind, category, village, text, files, phone, then confirm."""

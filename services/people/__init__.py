@@ -1,0 +1,2 @@
+"""People: residents as the channels know them, staff membership and authorisation, and the
+invitations that make someone staff."""
