@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README; .ci/run calls it). On a fresh machine it installs what the
 # suite needs — a virtualenv with the project, PostgreSQL from the system's packages — starts
-# a throw-away PostgreSQL cluster as an unprivileged user, then runs ruff, mypy and the whole
-# pytest suite on SQLite and on PostgreSQL. Extra arguments go to pytest.
+# a throw-away PostgreSQL cluster as an unprivileged user, then runs ruff, mypy, import-linter
+# and the whole pytest suite on SQLite and on PostgreSQL. Extra arguments go to pytest.
 # Under CI=true a missing component is a failure, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -158,6 +158,8 @@ say "ruff"
 "$VENV/bin/ruff" check .
 say "mypy"
 "$VENV/bin/mypy"
+say "import-linter (the layers in pyproject.toml)"
+"$VENV/bin/lint-imports"
 
 status=0
 if [ -z "$PG_BIN" ]; then
