@@ -30,6 +30,8 @@ async def bot_process(
         "LOG_LEVEL": "WARNING",
         # as deploy/*.service runs it (set MALLOC_ARENA_MAX=0 to measure glibc's default)
         "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
+        # `all` serves the web page too: on a free port, so several processes can run
+        "WEB_PORT": os.environ.get("WEB_PORT", "0"),
     }
     if database_url:
         env["DATABASE_URL"] = database_url

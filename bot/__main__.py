@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot (long polling); `python -m bot <command> …` is the CLI;
+"""`python -m bot` runs the product: the residents' web page, the scheduler and, with a
+BOT_TOKEN, the Telegram bot (long polling or webhook); `python -m bot <command> …` is the CLI;
 `python -m bot --sandbox` is the training sandbox (no token, no Telegram)."""
 
 import argparse
@@ -8,8 +9,7 @@ import logging
 import sys
 
 from config.settings import ConfigError, load_settings
-
-ROLES = ("all", "bot", "scheduler")
+from server.roles import ROLES, plan_for
 
 
 def freeze_startup_objects() -> None:
@@ -22,16 +22,14 @@ def freeze_startup_objects() -> None:
 
 
 def run(role: str, *, webhook: bool = False) -> int:
-    """all: the bot and the scheduler (the embedded default); bot: only the bot; scheduler:
-    only the scheduled jobs. Several processes may share one database: one scheduler runs.
-    `webhook`: serve Telegram's webhook instead of long polling (WEBHOOK_* settings)."""
+    """all: whatever is configured — the web and the scheduler, and Telegram when BOT_TOKEN
+    is set (the embedded default); telegram (or bot): only the Telegram bot; web: only the
+    web server; scheduler: only the scheduled jobs. Several processes may share one
+    database: one scheduler runs. `webhook`: serve Telegram's webhook instead of long
+    polling (WEBHOOK_* settings)."""
     try:
         settings = load_settings()
-        if role != "scheduler":
-            settings.require_token()
-        webhook = role != "scheduler" and (webhook or bool(settings.webhook_url))
-        if webhook:
-            settings.require_webhook()
+        plan = plan_for(role, settings, webhook=webhook)
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -51,11 +49,10 @@ def run(role: str, *, webhook: bool = False) -> int:
         freeze_startup_objects()
         asyncio.run(run_scheduler_only(settings))
         return 0
-    from bot.runtime.app import BotApp
+    from server import process
 
-    app = BotApp.create(settings, with_scheduler=role == "all")
     freeze_startup_objects()
-    asyncio.run(app.run_webhook() if webhook else app.run_polling())
+    asyncio.run(process.run(settings, plan))
     return 0
 
 

@@ -2,6 +2,7 @@
 entry point."""
 
 from dataclasses import dataclass
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -12,6 +13,14 @@ from services.calendar.deadlines import DeadlinePolicy
 from services.calendar.working_days import WorkingCalendar
 from services.clock import Clock, SystemClock
 from services.database.engine import session_factory
+
+
+class Background(Protocol):
+    """A server or worker an entry point runs beside the others until told to stop."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 @dataclass

@@ -23,6 +23,13 @@ def _check_timezone(name: str) -> str:
     return name
 
 
+def _check_public_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", url):
+        raise ValueError("must be the address residents open, e.g. https://pakn.example.gov.vn")
+    return url
+
+
 def _check_database_url(url: str) -> str:
     from services.database.engine import DatabaseUrlError, async_url
 
@@ -68,6 +75,22 @@ class Settings(BaseSettings):
     backup_time: str = Field(default="01:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     # a resident who sends more than this many messages a minute is slowed down
     resident_messages_per_minute: int = Field(default=20, ge=1, le=600)
+    # the web channel: residents' pages (and, later, the staff desk) on one public server
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=0, lt=65536)  # 0: any free port (tests)
+    public_url: Annotated[str, AfterValidator(_check_public_url)] = "http://127.0.0.1:8000"
+    # proxies (nginx) whose X-Forwarded-For names the resident's address, comma-separated
+    trusted_proxies: str = ""
+    # origins that may show the form in a frame (a commune portal), space-separated
+    web_embed_origins: str = ""
+
+    @property
+    def telegram_on(self) -> bool:
+        return self.bot_token is not None and bool(self.bot_token.get_secret_value().strip())
+
+    @property
+    def proxies(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
     @property
     def tz(self) -> ZoneInfo:

@@ -33,6 +33,7 @@ from models.report import (
 from models.scheduling import JobMark, SchedulerLease
 from models.system import AuditEntry, ChannelMessage, ConversationState, InboxUpdate, Notification
 from models.ticket import Attachment, Ticket, TicketEvent, TicketSequence
+from models.web import CaseLink, SiteKey
 
 __all__ = [
     "ActorType",
@@ -41,6 +42,7 @@ __all__ = [
     "AttachmentKind",
     "AuditEntry",
     "CalendarDay",
+    "CaseLink",
     "Category",
     "Channel",
     "ChannelMessage",
@@ -71,6 +73,7 @@ __all__ = [
     "Role",
     "SchedulerLease",
     "SignerRole",
+    "SiteKey",
     "Staff",
     "StaffInvite",
     "Superior",

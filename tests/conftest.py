@@ -22,6 +22,9 @@ from services.database.engine import (
 from services.database.migrations import upgrade_database
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# Every `python -m bot` a test starts serves the web too: on a free port, never 8000 (the
+# SQLite and PostgreSQL passes run side by side). A test that needs the port sets its own.
+os.environ.setdefault("WEB_PORT", "0")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -12,6 +12,8 @@ import pytest
 from tests import ROOT
 
 PACKAGES = (
+    "web",
+    "server",
     "models",
     "locales",
     "services",

@@ -5,7 +5,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -36,7 +36,7 @@ from bot.runtime.webhook import build_webhook_app, webhook_path
 from bot.updates.conversation import conversation_backend
 from bot.updates.inbox import Inbox, tidy_forever
 from bot.updates.runner import UpdateRunner
-from config.context import AppContext, build_context
+from config.context import AppContext, Background, build_context
 from config.settings import Settings
 from handlers import build_root_router
 from handlers.routing import attach
@@ -99,6 +99,7 @@ class BotApp:
     runner: UpdateRunner
     metrics: Metrics
     scheduler: SchedulerService | None = None
+    also: list[Background] = field(default_factory=list)  # e.g. the web server (server/)
     _poller: Poller | None = None
     _stop_webhook: Callable[[], None] | None = None
 
@@ -192,6 +193,7 @@ class BotApp:
         scheduler_task = (
             asyncio.create_task(self.scheduler.run(), name="scheduler") if self.scheduler else None
         )
+        also_tasks = [asyncio.create_task(service.run()) for service in self.also]
         helpers = [
             asyncio.create_task(tidy_forever(self.inbox), name="inbox-tidy"),
             asyncio.create_task(register_commands_when_reachable(self.bot, self.i18n)),
@@ -201,6 +203,9 @@ class BotApp:
         finally:
             for helper in helpers:
                 helper.cancel()
+            for service in self.also:
+                service.stop()
+            await asyncio.gather(*also_tasks)
             if self.scheduler is not None and scheduler_task is not None:
                 self.scheduler.stop()
                 await scheduler_task

@@ -1,67 +1,32 @@
-"""Names of enum values and default categories, in the current locale."""
+"""Names of enum values and default categories, in the current locale: the tables are
+channel-neutral (locales/labels.py); this is the bot's side, with aiogram's gettext."""
 
 from aiogram.utils.i18n import gettext as _
 
+from locales import labels
 from models import Kind, TicketStatus
 
 
 def kind_label(kind: Kind) -> str:
-    return {
-        Kind.REPORT: _("Report"),
-        Kind.PROPOSAL: _("Proposal"),
-        Kind.QUESTION: _("Question"),
-        Kind.COMPLAINT: _("Complaint"),
-        Kind.DENUNCIATION: _("Denunciation"),
-    }[kind]
+    return labels.kind_label(kind, _)
 
 
 def status_label(status: TicketStatus) -> str:
-    return {
-        TicketStatus.NEW: _("Received, waiting to be accepted"),
-        TicketStatus.ACKNOWLEDGED: _("Accepted, being handled"),
-        TicketStatus.RESOLVED: _("Answered"),
-        TicketStatus.FORWARDED: _("Forwarded to the competent body"),
-        TicketStatus.REJECTED: _("Not accepted for handling"),
-        TicketStatus.MERGED: _("Merged with another case"),
-        TicketStatus.WITHDRAWN: _("Withdrawn"),
-    }[status]
+    return labels.status_label(status, _)
 
 
 def category_label(slug: str | None, stored_name: str | None) -> str:
     """Default categories are translated; a commune's own keep the name it gave them."""
-    names = {
-        "dat_dai": _("Land"),
-        "xay_dung": _("Construction"),
-        "moi_truong": _("Environment"),
-        "giao_thong": _("Transport"),
-        "an_ninh_trat_tu": _("Public order and security"),
-        "thu_tuc_hanh_chinh": _("Administrative procedures"),
-        "chinh_sach_xa_hoi": _("Social policy"),
-        "khac": _("Other"),
-    }
-    if slug in names:
-        return names[slug]
-    return stored_name or _("Other")
+    return labels.category_label(slug, stored_name, _)
 
 
 def rule_label(rule: str, basis: str = "") -> str:
     """Which rule set a due date, with its legal basis."""
-    known = {
-        "default": _("10 working days, Law on Citizen Reception 2013, Article 28"),
-        "complaint": _("Law on Complaints 2011, Articles 27–28"),
-        "denunciation": _("Law on Denunciations 2018, Articles 24 and 30"),
-    }
-    return known.get(rule) or (f"{rule}: {basis}" if basis else rule)
+    return labels.rule_label(rule, basis, _)
 
 
 def reject_reason_label(reason: str) -> str:
-    return {
-        "outside_authority": _("Not within the commune's authority"),
-        "anonymous": _("Anonymous, the sender cannot be identified"),
-        "already_resolved": _("Already settled before"),
-        "duplicate": _("Same as a case already received"),
-        "other": _("Other reason"),
-    }.get(reason, reason)
+    return labels.reject_reason_label(reason, _)
 
 
 def status_icon(status: TicketStatus) -> str:
@@ -78,27 +43,12 @@ def status_icon(status: TicketStatus) -> str:
 
 def channel_label(channel: str) -> str:
     """Kênh tiếp nhận, as staff say it."""
-    return {
-        "telegram": "Telegram",
-        "zalo": "Zalo",
-        "web": _("Website"),
-        "portal": _("Web portal"),
-        "facebook": "Facebook",
-        "email": _("E-mail"),
-        "in_person": _("In person"),
-        "phone": _("Phone call"),
-        "mailbox": _("Suggestion box"),
-        "other": _("Other"),
-    }.get(channel, channel)
+    return labels.channel_label(channel, _)
 
 
 def answer_way_label(way: str) -> str:
     """How an answer reached a citizen without Telegram."""
-    return {
-        "in_person": _("in person"),
-        "phone": _("by phone"),
-        "letter": _("in writing"),
-    }.get(way, way)
+    return labels.answer_way_label(way, _)
 
 
 def answered_text(data: dict[str, str]) -> str:

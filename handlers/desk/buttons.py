@@ -79,7 +79,7 @@ async def ask_in_private(
         if ticket is not None:
             offered = list(await templates_for(session, ticket.commune_id, ticket.category_id))
             canned = template_buttons(ticket_id, offered)
-            if await intake.has_no_telegram(session, ticket):  # nothing will be sent to them
+            if await intake.answered_elsewhere(session, ticket):  # nothing will be sent to them
                 prompt = (
                     _(
                         "Write the answer given to the citizen for {code}; then say how and when "

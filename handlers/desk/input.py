@@ -138,7 +138,7 @@ async def reply_under_card(message: Message, state: FSMContext, session: AsyncSe
     }
     await state.update_data(pending_reply=pending)
     ticket = await session.get(Ticket, ticket_id)
-    if ticket is not None and await intake.has_no_telegram(session, ticket):
+    if ticket is not None and await intake.answered_elsewhere(session, ticket):
         question, send = _("Record this as the answer given to the citizen?"), _("📝 Record")
     else:
         question, send = (

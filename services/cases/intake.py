@@ -22,6 +22,7 @@ from models import (
 from services.calendar.deadlines import DeadlinePolicy
 from services.cases.codes import format_code, next_sequence
 from services.cases.lifecycle import ALL_STAFF, notify
+from services.cases.links import has_case_page
 from services.cases.tickets import (
     FILEABLE_KINDS,
     TicketDraft,
@@ -157,10 +158,13 @@ async def log_ticket(
     return ticket
 
 
-async def has_no_telegram(session: AsyncSession, ticket: Ticket) -> bool:
-    """Nobody can be messaged about this case: its answer is given some other way."""
+async def answered_elsewhere(session: AsyncSession, ticket: Ticket) -> bool:
+    """Nobody can be told about this case through a channel (no Telegram chat, no case
+    page of the web's): its answer is given some other way, and staff say how."""
     resident = await session.get(Resident, ticket.resident_id) if ticket.resident_id else None
-    return resident is None or resident.telegram_id is None
+    if resident is not None and resident.telegram_id is not None:
+        return False
+    return not await has_case_page(session, ticket)
 
 
 def answer_record(via: str, on: date, received_on: date, today: date) -> dict[str, str]:

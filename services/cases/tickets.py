@@ -11,6 +11,7 @@ from models import (
     ActorType,
     Attachment,
     AttachmentKind,
+    CaseLink,
     Category,
     Channel,
     Commune,
@@ -113,9 +114,12 @@ async def submit_ticket(
     draft: TicketDraft,
     policy: DeadlinePolicy,
     now: datetime,
+    link_hash: str | None = None,
 ) -> Ticket:
     """Files the ticket, its first event, attachments, the receipt and the staff card, in
-    one transaction. The receipt time is the draft's (the message's own date)."""
+    one transaction. The receipt time is the draft's (the message's own date). `link_hash`:
+    the resident's link to the case (services/cases/links.py), kept in the same
+    transaction, for a resident with no chat to be told in."""
     if draft.kind not in FILEABLE_KINDS:
         raise InvalidInput("kind needs a formal petition")
     text = clean_description(draft.text)
@@ -163,6 +167,8 @@ async def submit_ticket(
         data={"channel": draft.channel.value, "rule": deadlines.rule.name},
     )
     session.add(event)
+    if link_hash is not None:
+        session.add(CaseLink(ticket_id=ticket.id, token_hash=link_hash))
     if draft.attachments:
         await session.flush()  # they name the event; otherwise it is written with the rest
         attach_files(session, ticket, event, draft.attachments, draft.channel)

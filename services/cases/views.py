@@ -142,3 +142,61 @@ async def reveal_phone(
     )
     await session.commit()
     return phone
+
+
+# What a resident is shown of their case's history: what was done with it and what they did;
+# not the staff's notes, phone views, or drafts of letters.
+RESIDENT_STORY = (
+    EventKind.CREATED,
+    EventKind.ACKNOWLEDGED,
+    EventKind.ASSIGNED,
+    EventKind.REPLIED,
+    EventKind.RESOLVED,
+    EventKind.FORWARDED,
+    EventKind.REJECTED,
+    EventKind.MERGED,
+    EventKind.WITHDRAWN,
+    EventKind.REOPENED,
+    EventKind.EXTENDED,
+    EventKind.INFO_ADDED,
+    EventKind.RATED,
+    EventKind.COMMENTED,
+    EventKind.APOLOGY_SENT,
+)
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    at: datetime
+    kind: EventKind
+    by_resident: bool
+    text: str | None
+    data: dict[str, Any]
+    attachments: int  # how many files came with it
+
+
+async def resident_story(session: AsyncSession, ticket_id: int) -> list[StoryEntry]:
+    events = (
+        await session.exec(
+            select(TicketEvent)
+            .where(
+                TicketEvent.ticket_id == ticket_id,
+                col(TicketEvent.kind).in_(RESIDENT_STORY),
+            )
+            .order_by(col(TicketEvent.at), col(TicketEvent.id))
+        )
+    ).all()
+    files = (
+        await session.exec(select(Attachment.event_id).where(Attachment.ticket_id == ticket_id))
+    ).all()
+    return [
+        StoryEntry(
+            at=event.at,
+            kind=event.kind,
+            by_resident=event.actor_type is ActorType.RESIDENT,
+            text=event.text,
+            data=dict(event.data or {}),
+            attachments=sum(1 for f in files if f == event.id),
+        )
+        for event in events
+    ]

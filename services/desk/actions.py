@@ -16,7 +16,6 @@ from models import (
     NotificationKind,
     RecipientKind,
     RejectReason,
-    Resident,
     Role,
     Staff,
     Ticket,
@@ -24,6 +23,7 @@ from models import (
     TicketStatus,
 )
 from services.calendar.deadlines import DeadlinePolicy
+from services.cases.intake import answered_elsewhere
 from services.cases.lifecycle import (
     ALL_STAFF,
     LEADERS,
@@ -53,10 +53,9 @@ async def _authorise(
 async def _answer_data(
     session: AsyncSession, ticket: Ticket, answered: dict[str, str] | None
 ) -> dict[str, str]:
-    """A citizen without Telegram gets no message: the answer must say how and when it was
-    given (services/intake.answer_record), never pretend it was sent."""
-    resident = await session.get(Resident, ticket.resident_id) if ticket.resident_id else None
-    if answered is None and (resident is None or resident.telegram_id is None):
+    """A citizen no channel reaches gets no message: the answer must say how and when it was
+    given (services/cases/intake.answer_record), never pretend it was sent."""
+    if answered is None and await answered_elsewhere(session, ticket):
         raise InvalidInput("answer_how_required")
     return dict(answered or {})
 

@@ -11,8 +11,9 @@ from tests import ROOT
 
 
 def run(*args: str, database_url: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
-    environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
-    environment.pop("BOT_TOKEN", None)
+    environment = {**os.environ, "DATABASE_URL": database_url}
+    environment.pop("BOT_TOKEN", None)  # the machine's own token never leaks into a test
+    environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
@@ -90,14 +91,14 @@ def test_wrong_input_is_one_clear_line(fresh_url: str) -> None:
         assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_the_bot_without_a_token_says_what_to_do(tmp_path: Path, fresh_url: str) -> None:
-    result = run(database_url=fresh_url, cwd=tmp_path)
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
-    assert "BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
-    assert "python -m bot --sandbox" in result.stderr, "the way to try it without a token"
+def test_a_malformed_token_is_refused_in_one_line(tmp_path: Path, fresh_url: str) -> None:
     bad = run(database_url=fresh_url, cwd=tmp_path, env={"BOT_TOKEN": "12345"})
-    assert bad.returncode == 2 and "BotFather" in bad.stderr
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "BOT_TOKEN does not look like a Telegram bot token" in bad.stderr
+    assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
+    telegram_only = run("--role", "telegram", database_url=fresh_url, cwd=tmp_path)
+    assert telegram_only.returncode == 2 and "BOT_TOKEN" in telegram_only.stderr
+    assert "python -m bot --sandbox" in telegram_only.stderr, "the way to try it without a token"
 
 
 def test_a_report_as_json(fresh_url: str, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from bot.runtime.i18n import LOCALES_DIR, build_i18n
 from tests import ROOT
 
 # where the code's strings live (scripts/update_locales.py extracts the same folders)
-EXTRACTED = ("bot", "handlers", "cli", "services")
+EXTRACTED = ("bot", "handlers", "cli", "services", "locales", "web")
 
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 TAG = re.compile(r"</?[a-z]+")
@@ -19,7 +19,10 @@ def _code_messages() -> set[str]:
     found: set[str] = set()
     for folder in EXTRACTED:
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / folder, keywords={"_": None, "__": None, "lazy_gettext": None}
+            ROOT / folder,
+            method_map=[("**.py", "python"), ("**.j2", "jinja2")],
+            options_map={"**.j2": {"extensions": "jinja2.ext.i18n"}},
+            keywords={"_": None, "__": None, "lazy_gettext": None, "N_": None},
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found

@@ -46,7 +46,7 @@ async def answer_elsewhere(
 ) -> bool:
     """True when the case's citizen has no Telegram and the officer was asked how the answer
     was given instead (nothing done yet); False for every other case and action."""
-    if action not in ANSWERS or not await intake.has_no_telegram(session, ticket):
+    if action not in ANSWERS or not await intake.answered_elsewhere(session, ticket):
         return False
     await desk.may(session, member, ticket, action)
     await ask_how(message, state, ticket, action, text, [f.__dict__ for f in files], at)

@@ -1,0 +1,73 @@
+"""Runs a plan's roles on one event loop. With Telegram, the bot's app runs the outbox and
+the scheduler beside its updates and the web server as one more background service;
+without it, the web server and the scheduler run side by side."""
+
+import asyncio
+import logging
+import signal
+from typing import TYPE_CHECKING
+
+from config.context import AppContext, Background, build_context
+from config.settings import Settings
+from server.roles import Plan
+from services.database.engine import create_engine_for
+
+if TYPE_CHECKING:
+    from web.server import WebServer
+
+log = logging.getLogger(__name__)
+
+
+async def _web_server(settings: Settings, ctx: AppContext) -> "WebServer":
+    from web.app import build_web_app  # FastAPI and the templates: only for the web role
+    from web.server import WebServer
+
+    return WebServer(await build_web_app(ctx), settings.web_host, settings.web_port)
+
+
+async def run(settings: Settings, plan: Plan) -> None:
+    if plan.telegram:
+        await _run_with_telegram(settings, plan)
+    else:
+        await _run_without_telegram(settings, plan)
+
+
+async def _run_with_telegram(settings: Settings, plan: Plan) -> None:
+    from bot.runtime.app import BotApp
+
+    app = BotApp.create(settings, with_scheduler=plan.scheduler)
+    if plan.web:
+        app.also.append(await _web_server(settings, app.ctx))
+        log.info("the residents' page is at %s", settings.public_url)
+    await (app.run_webhook() if plan.webhook else app.run_polling())
+
+
+async def _run_without_telegram(settings: Settings, plan: Plan) -> None:
+    engine = create_engine_for(settings.database_url)
+    ctx = build_context(settings, engine)
+    services: list[Background] = []
+    if plan.web:
+        services.append(await _web_server(settings, ctx))
+    if plan.scheduler:
+        from scheduler.runner import SchedulerService
+
+        services.append(
+            SchedulerService(ctx, engine, lease_seconds=settings.scheduler_lease_seconds)
+        )
+    if plan.telegram_off_notice:
+        print(
+            f"Telegram is off (no BOT_TOKEN); the residents' page is at {settings.public_url}",
+            flush=True,
+        )
+
+    def stop_all() -> None:
+        for service in services:
+            service.stop()
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop_all)
+    try:
+        await asyncio.gather(*(s.run() for s in services))
+    finally:
+        await engine.dispose()

@@ -1,0 +1,119 @@
+"""A resident on a cheap phone (390×844) files a case on the web page, keeps its link, sees
+the officer's answer and rates it; the same with JavaScript off; a lost link found again.
+axe-core finds no serious or critical problem on any page; a page weighs under 150 KB."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import OUTPUT
+from tests.browser.resident_site import Site, resident_site, staff_close
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+CASE_PAGE = re.compile(r"/h/(PA\d\d-\d{4})/[A-Za-z0-9_-]+")
+MAX_PAGE_BYTES = 150_000
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with resident_site(tmp_path_factory.mktemp("web"), OUTPUT / "web.log") as running:
+        yield running
+
+
+def _no_serious_accessibility_problem(page: Page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], serious
+
+
+def _weigh(page: Page) -> list[int]:
+    sizes: list[int] = []
+    page.on("response", lambda response: sizes.append(len(response.body())))
+    return sizes
+
+
+def _file(page: Page, shots: Path, text: str) -> str:
+    page.get_by_label("Phản ánh", exact=True).check()
+    page.get_by_label("Sự việc là gì, ở đâu, từ khi nào?").fill(text)
+    page.get_by_label("Thôn, tổ dân phố").select_option(label="Thôn Yên Phú")
+    page.get_by_label("Số điện thoại (không bắt buộc", exact=False).fill("0912 345 678")
+    page.get_by_label("Tôi đồng ý để UBND dùng thông tin tôi gửi").check()
+    page.screenshot(path=shots / "1-form.png", full_page=True)
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(page.get_by_role("heading", name="Đã gửi. Hãy lưu đường dẫn này")).to_be_visible()
+    found = CASE_PAGE.search(page.url)
+    assert found, page.url
+    return found.group(1)
+
+
+def test_a_resident_files_on_a_phone_and_rates_the_answer(browser: Any, site: Site) -> None:
+    shots = OUTPUT / "resident-web"
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(**PHONE, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sizes = _weigh(page)
+    page.goto(site.url)  # one commune: straight to its page
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Gửi phản ánh, kiến nghị tới UBND Xã Thống Nhất"
+    )
+    assert sum(sizes) < MAX_PAGE_BYTES, sizes
+    _no_serious_accessibility_problem(page)
+
+    page.get_by_role("button", name="Gửi", exact=True).click()  # nothing filled in
+    expect(page.get_by_text("Bạn hãy mô tả thêm vài từ (ít nhất 3 từ).")).to_be_visible()
+    page.screenshot(path=shots / "0-refused.png", full_page=True)
+
+    code = _file(page, shots, "Cống thoát nước trước nhà văn hóa thôn bị tắc, nước tràn ra đường")
+    page.screenshot(path=shots / "2-receipt.png", full_page=True)
+    expect(page.get_by_text(f"Mã hồ sơ: {code}")).to_be_visible()
+    expect(page.get_by_text("Hạn trả lời", exact=True)).to_be_visible()
+    _no_serious_accessibility_problem(page)
+
+    staff_close(site, code, "Đã nạo vét cống ngày 08/12, nước đã thoát.")
+    page.reload()
+    expect(page.get_by_text("UBND đã trả lời và kết thúc xử lý:")).to_be_visible()
+    expect(page.get_by_text("Đã nạo vét cống ngày 08/12, nước đã thoát.")).to_be_visible()
+    page.get_by_label("😊 Rất hài lòng").check()
+    page.get_by_label("Ý kiến thêm (không bắt buộc)").fill("Cảm ơn các anh")
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    expect(page.get_by_text("Bạn đã đánh giá: 😊 Rất hài lòng")).to_be_visible()
+    page.screenshot(path=shots / "3-rated.png", full_page=True)
+    _no_serious_accessibility_problem(page)
+    page.goto(f"{site.url}/x/07060/tra-cuu")
+    _no_serious_accessibility_problem(page)
+    assert errors == []
+    context.close()
+
+
+def test_without_javascript_a_resident_files_and_finds_the_case_again(
+    browser: Any, site: Site
+) -> None:
+    shots = OUTPUT / "resident-web-no-js"
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site.url}/x/07060")
+    code = _file(page, shots, "Đèn đường ngõ 5 thôn Yên Phú hỏng đã một tuần")
+    expect(page.get_by_text(f"Mã hồ sơ: {code}")).to_be_visible()
+
+    page.goto(f"{site.url}/x/07060/tra-cuu")  # (axe needs JavaScript: it checks this page above)
+    page.get_by_label("Mã phản ánh, ví dụ PA26-0042").fill(code)
+    page.get_by_label("Số điện thoại của bạn").fill("0912345678")
+    page.get_by_role("button", name="Tìm phản ánh của tôi").click()
+    expect(page.get_by_text(f"Mã hồ sơ: {code}")).to_be_visible()
+    assert "moi=1" not in page.url
+    page.screenshot(path=shots / "found.png", full_page=True)
+    context.close()

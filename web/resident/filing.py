@@ -1,0 +1,189 @@
+"""`/x/{code}`: the commune's page and its form; `POST /x/{code}` files the case through the
+same service as Telegram (channel `web`, received at the server's time) and sends the
+resident to the case's own page. A refused form comes back as typed, a message per field."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from fastapi import APIRouter
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from models import Channel, Commune, Kind, Resident, Ticket
+from services.cases import links, tickets
+from services.communes import registry as communes
+from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput
+from services.people.residents import normalize_phone
+from web.i18n import request_language
+from web.security import CSRF_FIELD
+from web.state import State, WebState
+
+router = APIRouter()
+FILEABLE = [k.value for k in tickets.FILEABLE_KINDS]
+FORMAL = [Kind.COMPLAINT.value, Kind.DENUNCIATION.value]
+HONEYPOT = "website"  # hidden from people; a bot that fills every field fills it
+PER_PHONE_AN_HOUR = 5
+
+
+@dataclass
+class Form:
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # field -> message id
+
+
+async def commune_or_none(session: AsyncSession, code: str) -> Commune | None:
+    try:
+        return await communes.get_commune(session, code)
+    except (CommuneNotFound, InvalidCommuneCode):
+        return None
+
+
+async def _page(
+    request: Request, state: WebState, commune: Commune, form: Form, status: int = 200
+) -> Response:
+    async with state.ctx.sessions() as session:
+        assert commune.id is not None
+        villages = await communes.list_villages(session, commune.id)
+        categories = await communes.list_categories(session, commune.id)
+    village = request.query_params.get("thon", "")
+    if village and "village" not in form.values:
+        form.values["village"] = village
+    return state.pages.render(
+        request,
+        "commune.html.j2",
+        {
+            "commune": commune,
+            "villages": villages,
+            "categories": categories,
+            "kinds": FILEABLE,
+            "formal": FORMAL,
+            "form": form,
+            "retention_years": state.ctx.settings.retention_years,
+        },
+        status=status,
+    )
+
+
+@router.get("/x/{code}")
+async def commune_page(code: str, request: Request, state: State) -> Response:
+    async with state.ctx.sessions() as session:
+        commune = await commune_or_none(session, code)
+    if commune is None:
+        return state.pages.render(request, "not_found.html.j2", status=404)
+    return await _page(request, state, commune, Form())
+
+
+def _read(form: FormData) -> dict[str, str]:
+    names = ("kind", "category", "text", "village", "place", "name", "phone", "consent")
+    return {name: str(form.get(name) or "").strip() for name in names}
+
+
+def _as_id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+async def _other_category(session: AsyncSession, commune_id: int) -> int | None:
+    """A resident not sure of the field files under "Khác", as a quick filing in Telegram."""
+    categories = await communes.list_categories(session, commune_id)
+    return next((c.id for c in categories if c.slug == communes.OTHER_CATEGORY), None)
+
+
+async def _phone_busy(session: AsyncSession, phone: str, state: WebState) -> bool:
+    since = state.ctx.clock.now() - timedelta(hours=1)
+    count = (
+        await session.exec(
+            select(func.count())
+            .select_from(Ticket)
+            .where(
+                col(Ticket.contact_phone) == phone,
+                col(Ticket.channel) == Channel.WEB,
+                col(Ticket.received_at) >= since,
+            )
+        )
+    ).one()
+    return count >= PER_PHONE_AN_HOUR
+
+
+@router.post("/x/{code}")
+async def file_case(code: str, request: Request, state: State) -> Response:
+    async with state.ctx.sessions() as session:
+        commune = await commune_or_none(session, code)
+    if commune is None:
+        return state.pages.render(request, "not_found.html.j2", status=404)
+    submitted = await request.form()
+    form = Form(values=_read(submitted))
+    if not state.csrf.valid(request, str(submitted.get(CSRF_FIELD) or "")):
+        form.errors["form"] = "expired"
+        return await _page(request, state, commune, form, status=400)
+    if submitted.get(HONEYPOT):
+        form.errors["form"] = "invalid"
+        return await _page(request, state, commune, form, status=400)
+    if not state.filings_per_address.allow(state.address(request)):
+        form.errors["form"] = "too_many"
+        return await _page(request, state, commune, form, status=429)
+    values = form.values
+    if values["kind"] in FORMAL:
+        form.errors["kind"] = "formal"
+    elif values["kind"] not in FILEABLE:
+        form.errors["kind"] = "required"
+    phone = None
+    if values["phone"]:
+        try:
+            phone = normalize_phone(values["phone"])
+        except InvalidInput:
+            form.errors["phone"] = "phone"
+    if values["consent"] != "yes":
+        form.errors["consent"] = "required"
+    if len(values["name"]) > 200:
+        form.errors["name"] = "too_long"
+    try:
+        description = tickets.clean_description(values["text"])
+    except InvalidInput as exc:
+        form.errors["text"] = str(exc.args[0]) if exc.args else "required"
+    if len(values["place"]) > 300:
+        form.errors["place"] = "too_long"
+    elif "text" not in form.errors and len(values["text"]) + len(values["place"]) > (
+        tickets.MAX_DESCRIPTION_CHARS - 10
+    ):
+        form.errors["text"] = "description_too_long"
+    if form.errors:
+        return await _page(request, state, commune, form, status=400)
+    text = description + (f"\n\n📍 {values['place']}" if values["place"] else "")
+    async with state.ctx.sessions() as session:
+        assert commune.id is not None
+        category_id = _as_id(values["category"]) or await _other_category(session, commune.id)
+        if phone and await _phone_busy(session, phone, state):
+            form.errors["form"] = "too_many"
+            return await _page(request, state, commune, form, status=429)
+        resident = Resident(full_name=values["name"] or None, language=request_language(request))
+        session.add(resident)
+        await session.flush()
+        now = state.ctx.clock.now()
+        draft = tickets.TicketDraft(
+            kind=Kind(values["kind"]),
+            category_id=category_id,
+            text=text,
+            received_at=now,
+            channel=Channel.WEB,
+            village_id=_as_id(values["village"]),
+            phone=phone,
+        )
+        link = links.new_link()
+        try:
+            ticket = await tickets.submit_ticket(
+                session,
+                commune=commune,
+                resident=resident,
+                draft=draft,
+                policy=state.ctx.policy,
+                now=now,
+                link_hash=link.token_hash,
+            )
+        except InvalidInput:  # a category or village of another commune: a forged form
+            await session.rollback()
+            form.errors["form"] = "invalid"
+            return await _page(request, state, commune, form, status=400)
+    return RedirectResponse(f"/h/{ticket.code}/{link.token}?moi=1", status_code=303)
