@@ -12,6 +12,7 @@ from bot.ui.deeplinks import fetch_bot_username, invite_link, invite_payload
 from cli import calendar as cli_calendar
 from cli import cases as cli_cases
 from cli import database as cli_db
+from cli import poster as cli_poster
 from cli import province as cli_province
 from cli import superior as cli_superior
 from cli.report import build as cli_report
@@ -45,6 +46,7 @@ COMMANDS = (
     "export",
     "province",
     "db",
+    "poster",
 )
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
@@ -241,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_cases.add_commands(groups)
     cli_province.add_commands(groups)
     cli_db.add_commands(groups)
+    cli_poster.add_commands(groups)
     return parser
 
 

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # origins that may show the form in a frame (a commune portal), space-separated
     web_embed_origins: str = ""
+    # the bot's @username, for links and posters without asking Telegram
+    bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
     @property
     def telegram_on(self) -> bool:

@@ -5,8 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests import ROOT
 
 
@@ -21,14 +19,6 @@ def run(*args: str, database_url: str, env: dict[str, str] | None = None, cwd: P
         env=environment,
         cwd=cwd,
         timeout=120,
-    )
-
-
-@pytest.fixture
-def fresh_url(database_url: str, tmp_path: Path) -> str:
-    """A database no migration has touched (SQLite), to show every entry point migrates."""
-    return (
-        f"sqlite:///{tmp_path}/fresh/pakn.db" if database_url.startswith("sqlite") else database_url
     )
 
 

@@ -58,6 +58,9 @@ async def test_a_case_filed_on_the_web_gets_its_page_with_the_receipt(
     assert "10 ngày làm việc" in page.text, "the rule and its legal basis"
     assert "Đèn đường ở ngõ 5" in page.text and "Thôn Yên Phú" in page.text
     assert page.headers["cache-control"] == "no-store"
+    assert 'class="qr" src="data:image/svg+xml' in page.text, "a QR of the link, to scan"
+    again = await web.client.get(f"/h/{code}/{token}")
+    assert "Hãy lưu đường dẫn" not in again.text and 'class="qr"' not in again.text
 
     await session.rollback()  # a new snapshot: the web app wrote through its own sessions
     ticket = (await session.exec(select(Ticket))).one()

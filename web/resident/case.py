@@ -4,6 +4,7 @@ ask again within 7 days of an unsatisfying one. The link is the key: no account.
 
 from collections.abc import Awaitable, Callable
 
+import segno
 from fastapi import APIRouter
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData
@@ -40,6 +41,8 @@ async def _show(
         story = await resident_story(session, ticket.id)
     now = state.ctx.clock.now()
     page = f"/h/{view.code}/{token}"
+    link = state.ctx.settings.public_url + page
+    new = request.query_params.get("moi") == "1"
     return state.pages.render(
         request,
         "case.html.j2",
@@ -47,8 +50,10 @@ async def _show(
             "view": view,
             "story": story,
             "page": page,
-            "link": state.ctx.settings.public_url + page,
-            "new": request.query_params.get("moi") == "1",
+            "link": link,
+            "new": new,
+            # to scan with another phone, or print: only on the page shown once after filing
+            "qr": segno.make(link, error="m").svg_data_uri(scale=4, border=2) if new else None,
             "error": error,
             "can_add": ticket.status in OPEN,
             "can_withdraw": ticket.status in OPEN,
