@@ -1,6 +1,7 @@
 """Settings from the environment and `.env`. Secrets never appear in their repr."""
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -83,12 +84,18 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # origins that may show the form in a frame (a commune portal), space-separated
     web_embed_origins: str = ""
+    # files residents send on the web live under DATA_DIR/files (back it up with the database)
+    data_dir: str = "data"
     # the bot's @username, for links and posters without asking Telegram
     bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
     @property
     def telegram_on(self) -> bool:
         return self.bot_token is not None and bool(self.bot_token.get_secret_value().strip())
+
+    @property
+    def files_dir(self) -> Path:
+        return Path(self.data_dir)
 
     @property
     def proxies(self) -> frozenset[str]:

@@ -6,6 +6,7 @@ from config.context import AppContext
 from mail import outbox as mail_outbox
 from scheduler import reporting
 from scheduler.backups import backup
+from services.cases import files
 from services.desk import apology, reminders
 from services.privacy import retention
 
@@ -62,7 +63,26 @@ async def retention_job(ctx: AppContext) -> None:
         )
 
 
-ALL = (deadlines, escalation, digest, apologies, reports, report_mail, retention_job, backup)
+async def files_job(ctx: AppContext) -> None:
+    """Files residents sent that no case names any more (an erased case, a failed filing)
+    leave the disk."""
+    async with ctx.sessions() as session:
+        gone = await files.sweep(session, ctx.settings.files_dir, ctx.clock.now())
+    if gone:
+        log.info("files: %s no longer named by any case, deleted", gone)
+
+
+ALL = (
+    deadlines,
+    escalation,
+    digest,
+    apologies,
+    reports,
+    report_mail,
+    retention_job,
+    files_job,
+    backup,
+)
 
 
 async def run_all(ctx: AppContext) -> None:

@@ -74,6 +74,13 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         args=[ctx],
         replace_existing=True,
     )
+    scheduler.add_job(
+        jobs.files_job,
+        IntervalTrigger(hours=1, timezone=ctx.tz),
+        id="files",
+        args=[ctx],
+        replace_existing=True,
+    )
     if ctx.settings.backup_dir:
         hour, minute = (int(part) for part in ctx.settings.backup_time.split(":"))
         scheduler.add_job(

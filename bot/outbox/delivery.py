@@ -140,7 +140,13 @@ class Courier:
         try:
             for index, part in enumerate(parts[len(sent) :], start=len(sent) + 1):
                 async with self.limiter.slot(chat_id, edit=part.method == "edit_text"):
-                    message_id = await send_part(self.bot, chat_id, part, sent[0] if sent else None)
+                    message_id = await send_part(
+                        self.bot,
+                        chat_id,
+                        part,
+                        sent[0] if sent else None,
+                        self.ctx.settings.files_dir,
+                    )
                 sent.append(message_id)
                 notification.result = {
                     **notification.result,

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import OUTPUT
 from tests.browser.resident_site import Site, resident_site, staff_close
+from tests.services.cases.test_files import _phone_photo
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 CASE_PAGE = re.compile(r"/h/(PA\d\d-\d{4})/[A-Za-z0-9_-]+")
@@ -43,9 +44,11 @@ def _weigh(page: Page) -> list[int]:
     return sizes
 
 
-def _file(page: Page, shots: Path, text: str) -> str:
+def _file(page: Page, shots: Path, text: str, photo: Path | None = None) -> str:
     page.get_by_label("Phản ánh", exact=True).check()
     page.get_by_label("Sự việc là gì, ở đâu, từ khi nào?").fill(text)
+    if photo is not None:
+        page.get_by_label("Ảnh hoặc tệp", exact=False).set_input_files(photo)
     page.get_by_label("Thôn, tổ dân phố").select_option(label="Thôn Yên Phú")
     page.get_by_label("Số điện thoại (không bắt buộc", exact=False).fill("0912 345 678")
     page.get_by_label("Tôi đồng ý để UBND dùng thông tin tôi gửi").check()
@@ -57,9 +60,13 @@ def _file(page: Page, shots: Path, text: str) -> str:
     return found.group(1)
 
 
-def test_a_resident_files_on_a_phone_and_rates_the_answer(browser: Any, site: Site) -> None:
+def test_a_resident_files_on_a_phone_and_rates_the_answer(
+    browser: Any, site: Site, tmp_path: Path
+) -> None:
     shots = OUTPUT / "resident-web"
     shots.mkdir(parents=True, exist_ok=True)
+    photo = tmp_path / "IMG_2041.JPG"
+    photo.write_bytes(_phone_photo())
     context = browser.new_context(**PHONE, locale="vi-VN")
     page = context.new_page()
     errors: list[str] = []
@@ -76,7 +83,10 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(browser: Any, site: Si
     expect(page.get_by_text("Bạn hãy mô tả thêm vài từ (ít nhất 3 từ).")).to_be_visible()
     page.screenshot(path=shots / "0-refused.png", full_page=True)
 
-    code = _file(page, shots, "Cống thoát nước trước nhà văn hóa thôn bị tắc, nước tràn ra đường")
+    code = _file(
+        page, shots, "Cống thoát nước trước nhà văn hóa thôn bị tắc, nước tràn ra đường", photo
+    )
+    expect(page.get_by_text("1 tệp")).to_be_visible()
     page.screenshot(path=shots / "2-receipt.png", full_page=True)
     expect(page.get_by_text(f"Mã hồ sơ: {code}")).to_be_visible()
     expect(page.get_by_text("Hạn trả lời", exact=True)).to_be_visible()

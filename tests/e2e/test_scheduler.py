@@ -46,6 +46,7 @@ async def test_the_scheduler_runs_its_jobs_in_the_bot(
         "reports",
         "report_mail",
         "retention",
+        "files",
     }
     assert str(scheduler.get_job("digest").trigger) == "cron[hour='7', minute='30']"
 

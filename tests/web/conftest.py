@@ -4,6 +4,7 @@ the browser tests (tests/browser) drive the same pages in Chromium."""
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -30,10 +31,15 @@ class Web:
         return found.group(1)
 
     async def post_form(
-        self, path: str, data: dict[str, str], *, page: str | None = None
+        self,
+        path: str,
+        data: dict[str, str],
+        *,
+        page: str | None = None,
+        files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
     ) -> httpx.Response:
         token = await self.form_token(page or path)
-        return await self.client.post(path, data={"csrf": token, **data})
+        return await self.client.post(path, data={"csrf": token, **data}, files=files)
 
 
 def web_settings(database_url: str, **overrides: object) -> Settings:
@@ -46,8 +52,8 @@ def web_settings(database_url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-async def web(database_url: str, engine: AsyncEngine) -> AsyncIterator[Web]:
-    ctx = build_context(web_settings(database_url), engine)
+async def web(database_url: str, engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Web]:
+    ctx = build_context(web_settings(database_url, data_dir=str(tmp_path / "data")), engine)
     app = await build_web_app(ctx)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:

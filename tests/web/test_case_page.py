@@ -5,7 +5,8 @@ finding a lost link again by code and phone."""
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import EventKind, Rating, Role, Staff, Ticket, TicketEvent, TicketStatus
+from models import EventKind, Rating, Resident, Role, Staff, Ticket, TicketEvent, TicketStatus
+from scheduler import jobs
 from services.desk import actions as desk
 from tests.e2e.conftest import StaffSpec, make_commune
 from tests.web.conftest import Web
@@ -144,3 +145,26 @@ async def test_lookups_are_limited_per_address(web: Web, session: AsyncSession) 
         for n in range(12)
     ]
     assert statuses[:10] == [404] * 10 and statuses[10:] == [429, 429]
+
+
+async def test_the_resident_erases_their_data_from_the_case_page(
+    web: Web, session: AsyncSession
+) -> None:
+    _, page = await _file(web, session)
+    unticked = await web.post_form(f"{page}/xoa", {}, page=page)
+    assert unticked.status_code == 400
+    waits = await web.post_form(f"{page}/xoa", {"confirm": "yes"}, page=page)
+    assert waits.status_code == 303
+    shown = await web.client.get(page)
+    assert "sẽ được xóa khi phản ánh này được giải quyết xong" in shown.text, "open: it waits"
+    await _answer(web, session, "Đã thay bóng đèn.")
+    await session.rollback()
+    ticket = await _ticket(session)
+    resident = await session.get(Resident, ticket.resident_id)
+    assert resident is not None and resident.erasure_requested_at is not None
+    await jobs.retention_job(web.ctx)  # completes a waiting erasure, as for /forget
+    erased = await web.client.get(page)
+    assert "đã được xóa" in erased.text
+    assert "Đèn đường ở ngõ 5" not in erased.text and "Nguyễn Thị Lan" not in erased.text
+    ticket = await _ticket(session)
+    assert ticket.contact_phone is None

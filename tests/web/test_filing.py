@@ -4,12 +4,24 @@ refused form comes back as typed; forged or repeated posts change nothing."""
 import re
 from datetime import timedelta
 
+from PIL import Image
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import CaseLink, Category, Channel, Notification, NotificationKind, Ticket
+from models import (
+    Attachment,
+    AttachmentKind,
+    CaseLink,
+    Category,
+    Channel,
+    Notification,
+    NotificationKind,
+    Ticket,
+)
+from services.cases import files
 from services.communes import registry as communes
 from tests.e2e.conftest import make_commune
+from tests.services.cases.test_files import _phone_photo
 from tests.web.conftest import Web
 
 CASE_PAGE = re.compile(r"^/h/(PA\d\d-\d{4})/([A-Za-z0-9_-]{32,})\?moi=1$")
@@ -137,3 +149,60 @@ async def test_an_unknown_commune_is_a_plain_not_found_page(web: Web) -> None:
     for path in ("/x/99999", "/x/abc", "/h/PA26-0001/not-a-token"):
         page = await web.client.get(path)
         assert page.status_code == 404 and "Không tìm thấy trang" in page.text
+
+
+async def test_photos_come_with_the_case_without_their_metadata(
+    web: Web, session: AsyncSession
+) -> None:
+    await make_commune(session)
+    photo = _phone_photo()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    sent = await web.post_form(
+        "/x/07060",
+        GOOD,
+        files=[
+            ("files", ("IMG_2041.JPG", photo, "image/jpeg")),
+            ("files", ("so-do.pdf", pdf, "application/pdf")),
+        ],
+    )
+    assert sent.status_code == 303, sent.text
+    page = await web.client.get(sent.headers["location"])
+    assert "2 tệp" in page.text
+    await session.rollback()
+    attachments = (await session.exec(select(Attachment).order_by(col(Attachment.id)))).all()
+    assert [(a.kind, a.channel, a.file_name) for a in attachments] == [
+        (AttachmentKind.PHOTO, Channel.WEB, "IMG_2041.JPG"),
+        (AttachmentKind.DOCUMENT, Channel.WEB, "so-do.pdf"),
+    ]
+    kept = files.stored_path(web.ctx.settings.files_dir, attachments[0].file_ref)
+    assert kept is not None and kept.is_file()
+    assert dict(Image.open(kept).getexif()) == {}, "the phone's GPS position is not kept"
+    assert b"PhoneMaker" not in kept.read_bytes()
+
+
+async def test_a_program_renamed_jpg_is_refused_by_name_and_nothing_is_kept(
+    web: Web, session: AsyncSession
+) -> None:
+    await make_commune(session)
+    sent = await web.post_form(
+        "/x/07060",
+        GOOD,
+        files=[("files", ("anh-hien-truong.jpg", b"MZ\x90\x00" + b"\0" * 300, "image/jpeg"))],
+    )
+    assert sent.status_code == 400
+    assert "“anh-hien-truong.jpg”" in sent.text and "Đèn đường ở ngõ 5" in sent.text
+    assert await _tickets(session) == 0
+    assert not (web.ctx.settings.files_dir / "files").exists(), "nothing written to disk"
+
+
+async def test_the_same_words_sent_again_show_the_case_already_filed(
+    web: Web, session: AsyncSession
+) -> None:
+    await make_commune(session)
+    first = await web.post_form("/x/07060", GOOD)
+    again = await web.post_form("/x/07060", {**GOOD, "text": GOOD["text"].upper() + "  "})
+    assert again.status_code == 303 and again.headers["location"] == first.headers["location"]
+    assert await _tickets(session) == 1, "a double tap files once"
+    other = await web.post_form("/x/07060", {**GOOD, "text": "Cống thoát nước ngõ 3 bị tắc"})
+    assert other.status_code == 303 and other.headers["location"] != first.headers["location"]
+    assert await _tickets(session) == 2

@@ -16,6 +16,7 @@ from services.cases import follow_up, links
 from services.cases.lifecycle import OPEN
 from services.cases.views import load_ticket_view, resident_story
 from services.errors import DomainError, InvalidInput, TicketNotFound
+from services.privacy import erasure
 from web.security import CSRF_FIELD
 from web.state import State, WebState
 
@@ -39,6 +40,7 @@ async def _show(
         assert ticket.id is not None
         view = await load_ticket_view(session, ticket.id)
         story = await resident_story(session, ticket.id)
+        resident = await session.get(Resident, ticket.resident_id) if ticket.resident_id else None
     now = state.ctx.clock.now()
     page = f"/h/{view.code}/{token}"
     link = state.ctx.settings.public_url + page
@@ -60,6 +62,10 @@ async def _show(
             "can_rate": ticket.status in follow_up.RATEABLE and ticket.rating is None,
             "can_reopen": follow_up.can_reopen(ticket, now),
             "ratings": [r.value for r in Rating],
+            "erased": resident is None or resident.erased_at is not None,
+            "erasure_waits": resident is not None
+            and resident.erased_at is None
+            and resident.erasure_requested_at is not None,
         },
         status=status,
     )
@@ -110,11 +116,21 @@ async def _reopen(
     return await follow_up.reopen(session, ticket, resident, reason, at=now, now=now)
 
 
+async def _erase(
+    session: AsyncSession, ticket: Ticket, resident: Resident, form: FormData, state: WebState
+) -> object:
+    """As /forget: now, or once the open case is closed (its answer needs the contact)."""
+    if form.get("confirm") != "yes":
+        raise InvalidInput("confirm")
+    return await erasure.request_erasure(session, resident, state.ctx.clock.now())
+
+
 ACTIONS: dict[str, Action] = {
     "bo-sung": _add_info,
     "rut": _withdraw,
     "danh-gia": _rate,
     "hoi-lai": _reopen,
+    "xoa": _erase,
 }
 
 

@@ -2,21 +2,24 @@
 same service as Telegram (channel `web`, received at the server's time) and sends the
 resident to the case's own page. A refused form comes back as typed, a message per field."""
 
+import asyncio
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from fastapi import APIRouter
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from models import Channel, Commune, Kind, Resident, Ticket
-from services.cases import links, tickets
+from services.cases import files, links, tickets
 from services.communes import registry as communes
 from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput
 from services.people.residents import normalize_phone
+from services.text import nfc
 from web.i18n import request_language
 from web.security import CSRF_FIELD
 from web.state import State, WebState
@@ -26,6 +29,8 @@ FILEABLE = [k.value for k in tickets.FILEABLE_KINDS]
 FORMAL = [Kind.COMPLAINT.value, Kind.DENUNCIATION.value]
 HONEYPOT = "website"  # hidden from people; a bot that fills every field fills it
 PER_PHONE_AN_HOUR = 5
+JUST_SENT = "vua_gui"  # a cookie: the case this browser filed in the last ten minutes
+JUST_SENT_SECONDS = 600
 
 
 @dataclass
@@ -85,6 +90,22 @@ def _as_id(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
+async def _uploads(submitted: FormData) -> list[tuple[bytes, str]]:
+    chosen = [f for f in submitted.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    return [(await f.read(files.MAX_BYTES + 1), f.filename or "") for f in chosen]
+
+
+async def _store(state: WebState, cleaned: list[files.CleanFile]) -> list[tickets.AttachmentDraft]:
+    """Kept on disk before the case is written: a case never names a missing file (a file
+    whose case failed is swept away later: services/cases/files.sweep)."""
+    now = state.ctx.clock.now()
+    drafts = []
+    for file in cleaned:
+        ref = await asyncio.to_thread(files.store, state.ctx.settings.files_dir, file, now)
+        drafts.append(tickets.AttachmentDraft(kind=file.kind, file_ref=ref, file_name=file.name))
+    return drafts
+
+
 async def _other_category(session: AsyncSession, commune_id: int) -> int | None:
     """A resident not sure of the field files under "Khác", as a quick filing in Telegram."""
     categories = await communes.list_categories(session, commune_id)
@@ -113,7 +134,7 @@ async def file_case(code: str, request: Request, state: State) -> Response:
         commune = await commune_or_none(session, code)
     if commune is None:
         return state.pages.render(request, "not_found.html.j2", status=404)
-    submitted = await request.form()
+    submitted = await request.form(max_files=files.MAX_FILES + 1)
     form = Form(values=_read(submitted))
     if not state.csrf.valid(request, str(submitted.get(CSRF_FIELD) or "")):
         form.errors["form"] = "expired"
@@ -125,6 +146,9 @@ async def file_case(code: str, request: Request, state: State) -> Response:
         form.errors["form"] = "too_many"
         return await _page(request, state, commune, form, status=429)
     values = form.values
+    again = _sent_just_now(request, commune, values["text"])
+    if again is not None:  # a double tap, or "did it go?": the case it already is
+        return RedirectResponse(again + "?moi=1", status_code=303)
     if values["kind"] in FORMAL:
         form.errors["kind"] = "formal"
     elif values["kind"] not in FILEABLE:
@@ -149,8 +173,15 @@ async def file_case(code: str, request: Request, state: State) -> Response:
         tickets.MAX_DESCRIPTION_CHARS - 10
     ):
         form.errors["text"] = "description_too_long"
+    cleaned: list[files.CleanFile] = []
+    if not form.errors:  # photos take a moment to check: only for an otherwise good form
+        try:
+            cleaned = await asyncio.to_thread(files.clean_all, await _uploads(submitted))
+        except files.FileRefused as exc:
+            form.errors["files"] = ":".join(str(a) for a in exc.args)
     if form.errors:
         return await _page(request, state, commune, form, status=400)
+    attachments = await _store(state, cleaned)
     text = description + (f"\n\n📍 {values['place']}" if values["place"] else "")
     async with state.ctx.sessions() as session:
         assert commune.id is not None
@@ -170,6 +201,7 @@ async def file_case(code: str, request: Request, state: State) -> Response:
             channel=Channel.WEB,
             village_id=_as_id(values["village"]),
             phone=phone,
+            attachments=attachments,
         )
         link = links.new_link()
         try:
@@ -186,4 +218,28 @@ async def file_case(code: str, request: Request, state: State) -> Response:
             await session.rollback()
             form.errors["form"] = "invalid"
             return await _page(request, state, commune, form, status=400)
-    return RedirectResponse(f"/h/{ticket.code}/{link.token}?moi=1", status_code=303)
+    page = f"/h/{ticket.code}/{link.token}"
+    response = RedirectResponse(page + "?moi=1", status_code=303)
+    response.set_cookie(
+        JUST_SENT,
+        f"{commune.code}|{_words_key(values['text'])}|{page}",
+        max_age=JUST_SENT_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=state.csrf.secure,
+        path=f"/x/{commune.code}",
+    )
+    return response
+
+
+def _words_key(text: str) -> str:
+    return hashlib.sha256(" ".join(nfc(text).split()).casefold().encode()).hexdigest()[:32]
+
+
+def _sent_just_now(request: Request, commune: Commune, text: str) -> str | None:
+    """The page of the case this browser filed with these words in the last ten minutes."""
+    code, _, rest = request.cookies.get(JUST_SENT, "").partition("|")
+    key, _, page = rest.partition("|")
+    if code != commune.code or not text.strip() or key != _words_key(text):
+        return None
+    return page if page.startswith("/h/") else None

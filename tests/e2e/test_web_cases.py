@@ -1,0 +1,95 @@
+"""A case filed on the web page reaches the staff group like any other — its card, and its
+photo uploaded from the data directory — and what the officer does in Telegram shows on the
+resident's case page."""
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.emulator import FakeTelegram
+from bot.runtime.app import BotApp
+from config.settings import Settings
+from models import Role
+from tests.e2e.conftest import StaffSpec, make_commune
+from tests.services.cases.test_files import _phone_photo
+from tests.web.conftest import CSRF
+from web.app import build_web_app
+
+
+@pytest.fixture
+async def app_with_files(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> AsyncIterator[BotApp]:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=fake.token,  # type: ignore[arg-type]
+        database_url=database_url,
+        bot_api_url=fake.base_url,
+        data_dir=str(tmp_path / "data"),
+        public_url="https://pakn.example.gov.vn",
+    )
+    app = BotApp.create(settings)
+    task = asyncio.create_task(app.run_polling(handle_signals=False))
+    await fake.wait_until(lambda: fake.calls_to("getUpdates"), timeout=10)
+    yield app
+    await app.stop()
+    await asyncio.wait_for(task, timeout=10)
+
+
+async def test_a_web_case_reaches_the_group_with_its_photo_and_the_answer_comes_back(
+    fake: FakeTelegram, app_with_files: BotApp, db: AsyncSession
+) -> None:
+    lan = fake.add_user("Lan")
+    group = fake.add_group("Tổ PAKN", members=(lan,))
+    await make_commune(db, staff_chat=group.id, members=[StaffSpec(lan.id, Role.OFFICER, "Lan")])
+    lan.start()
+    await lan.next_message()
+
+    web_app = await build_web_app(app_with_files.ctx)
+    transport = httpx.ASGITransport(app=web_app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as resident:
+        form = await resident.get("/x/07060")
+        token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+        sent = await resident.post(
+            "/x/07060",
+            data={
+                "csrf": token,
+                "kind": "report",
+                "text": "Cây đổ chắn ngang đường liên thôn sau bão",
+                "consent": "yes",
+            },
+            files=[("files", ("IMG_1.JPG", _phone_photo(), "image/jpeg"))],
+        )
+        assert sent.status_code == 303, sent.text
+        page = sent.headers["location"].split("?")[0]
+        code = re.search(r"PA\d\d-\d{4}", page).group(0)  # type: ignore[union-attr]
+
+        card = await group.next_message(timeout=15)
+        assert code in card["text"] and "Cây đổ chắn ngang" in card["text"]
+        assert (
+            "Website" in card["text"]
+            or "Trang web" in card["text"]
+            or "web" in card["text"].lower()
+        )
+        photo = await group.next_message(timeout=15)
+        assert photo.get("photo"), photo  # uploaded from DATA_DIR, not a Telegram file id
+        assert photo["reply_to_message"]["message_id"] == card["message_id"]
+
+        lan.tap("✅ Tiếp nhận", chat=group)
+        await fake.wait_until(
+            lambda: "Đã tiếp nhận" in fake.message(group.id, card["message_id"])["text"]
+        )
+        lan.tap("✔️ Hoàn thành", chat=group)
+        prompt = await lan.next_message()
+        assert "kết quả" in prompt["text"]
+        lan.send("Đã cưa và dọn cây đổ sáng 08/12.")
+        assert f"Đã đóng hồ sơ {code}" in (await lan.next_message())["text"]
+
+        answered = await resident.get(page)
+        assert "UBND đã trả lời và kết thúc xử lý:" in answered.text
+        assert "Đã cưa và dọn cây đổ sáng 08/12." in answered.text
