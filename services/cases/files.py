@@ -29,6 +29,7 @@ MAX_SIDE = 2560  # longer photos are scaled down: staff read them on a phone or 
 JPEG_QUALITY = 85
 PREFIX = "file:"
 
+
 class FileRefused(InvalidInput):
     """args: (reason, the file's name as sent): reason is too_big, too_many, not_allowed."""
 

@@ -123,3 +123,16 @@ def staff_close(site: Site, code: str, answer: str) -> None:
             await engine.dispose()
 
     in_a_thread(close)
+
+
+def ticket_position(site: Site, code: str) -> tuple[float | None, float | None]:
+    async def read() -> tuple[float | None, float | None]:
+        engine = create_engine_for(site.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                ticket = (await session.exec(select(Ticket).where(col(Ticket.code) == code))).one()
+                return ticket.latitude, ticket.longitude
+        finally:
+            await engine.dispose()
+
+    return in_a_thread(read)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import OUTPUT
-from tests.browser.resident_site import Site, resident_site, staff_close
+from tests.browser.resident_site import Site, resident_site, staff_close, ticket_position
 from tests.services.cases.test_files import _phone_photo
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -67,7 +67,12 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(
     shots.mkdir(parents=True, exist_ok=True)
     photo = tmp_path / "IMG_2041.JPG"
     photo.write_bytes(_phone_photo())
-    context = browser.new_context(**PHONE, locale="vi-VN")
+    context = browser.new_context(
+        **PHONE,
+        locale="vi-VN",
+        geolocation={"latitude": 21.0285, "longitude": 105.8542},
+        permissions=["geolocation"],
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -83,10 +88,22 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(
     expect(page.get_by_text("Bạn hãy mô tả thêm vài từ (ít nhất 3 từ).")).to_be_visible()
     page.screenshot(path=shots / "0-refused.png", full_page=True)
 
+    words = page.get_by_label("Sự việc là gì, ở đâu, từ khi nào?")
+    words.fill("Nháp: cống trước nhà văn hóa")
+    page.reload()  # a lost connection, a closed tab: the draft stays in the browser
+    expect(words).to_have_value("Nháp: cống trước nhà văn hóa")
+    page.get_by_role("button", name="📍 Gửi vị trí của tôi").click()
+    expect(page.get_by_text("Vị trí của bạn sẽ được gửi kèm phản ánh.")).to_be_visible()
+
     code = _file(
         page, shots, "Cống thoát nước trước nhà văn hóa thôn bị tắc, nước tràn ra đường", photo
     )
     expect(page.get_by_text("1 tệp")).to_be_visible()
+    assert ticket_position(site, code) == (21.0285, 105.8542)
+    case_page = page.url
+    page.goto(f"{site.url}/x/07060")  # filed: the draft is gone
+    expect(page.get_by_label("Sự việc là gì, ở đâu, từ khi nào?")).to_have_value("")
+    page.goto(case_page.split("?")[0])
     page.screenshot(path=shots / "2-receipt.png", full_page=True)
     expect(page.get_by_text(f"Mã hồ sơ: {code}")).to_be_visible()
     expect(page.get_by_text("Hạn trả lời", exact=True)).to_be_visible()

@@ -82,8 +82,28 @@ async def commune_page(code: str, request: Request, state: State) -> Response:
 
 
 def _read(form: FormData) -> dict[str, str]:
-    names = ("kind", "category", "text", "village", "place", "name", "phone", "consent")
+    names = (
+        "kind",
+        "category",
+        "text",
+        "village",
+        "place",
+        "name",
+        "phone",
+        "consent",
+        "lat",
+        "lon",
+    )
     return {name: str(form.get(name) or "").strip() for name in names}
+
+
+def _position(values: dict[str, str]) -> tuple[float | None, float | None]:
+    """The phone's position, when the page's script filled it in; anything else is none."""
+    try:
+        lat, lon = float(values["lat"]), float(values["lon"])
+    except ValueError:
+        return None, None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else (None, None)
 
 
 def _as_id(raw: str) -> int | None:
@@ -182,6 +202,7 @@ async def file_case(code: str, request: Request, state: State) -> Response:
     if form.errors:
         return await _page(request, state, commune, form, status=400)
     attachments = await _store(state, cleaned)
+    latitude, longitude = _position(values)
     text = description + (f"\n\n📍 {values['place']}" if values["place"] else "")
     async with state.ctx.sessions() as session:
         assert commune.id is not None
@@ -201,6 +222,8 @@ async def file_case(code: str, request: Request, state: State) -> Response:
             channel=Channel.WEB,
             village_id=_as_id(values["village"]),
             phone=phone,
+            latitude=latitude,
+            longitude=longitude,
             attachments=attachments,
         )
         link = links.new_link()
