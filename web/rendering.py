@@ -70,3 +70,8 @@ class Pages:
         if new_cookie is not None:
             self.csrf.set_cookie(response, new_cookie)
         return response
+
+    def not_found(self, request: Request) -> HTMLResponse:
+        """The same plain page for every address that opens nothing: an unknown commune, a
+        wrong or stale case link."""
+        return self.render(request, "not_found.html.j2", status=404)

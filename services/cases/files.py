@@ -63,7 +63,7 @@ def _photo(data: bytes, name: str) -> CleanFile | None:
     image = image.convert("RGB")  # drops transparency and palettes; JPEG has neither
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = BytesIO()
-    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif= : none kept
+    image.save(out, format="JPEG", quality=JPEG_QUALITY)  # no exif= : none kept
     return CleanFile(AttachmentKind.PHOTO, out.getvalue(), ".jpg", name)
 
 

@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -63,11 +64,13 @@ async def make_commune(
 
 
 @pytest.fixture
-async def bot_app(fake: FakeTelegram, database_url: str) -> AsyncIterator[BotApp]:
+async def bot_app(fake: FakeTelegram, database_url: str, tmp_path: Path) -> AsyncIterator[BotApp]:
     settings = Settings(
         bot_token=fake.token,  # type: ignore[arg-type]
         database_url=database_url,
         bot_api_url=fake.base_url,
+        data_dir=str(tmp_path / "data"),  # residents' files, if a test sends some
+        public_url="https://pakn.example.gov.vn",
     )
     app = BotApp.create(settings)
     task = asyncio.create_task(app.run_polling(handle_signals=False))

@@ -2,18 +2,13 @@
 photo uploaded from the data directory — and what the officer does in Telegram shows on the
 resident's case page."""
 
-import asyncio
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
 from bot.runtime.app import BotApp
-from config.settings import Settings
 from models import Role
 from tests.e2e.conftest import StaffSpec, make_commune
 from tests.services.cases.test_files import _phone_photo
@@ -21,28 +16,8 @@ from tests.web.conftest import CSRF
 from web.app import build_web_app
 
 
-@pytest.fixture
-async def app_with_files(
-    fake: FakeTelegram, database_url: str, tmp_path: Path
-) -> AsyncIterator[BotApp]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=fake.token,  # type: ignore[arg-type]
-        database_url=database_url,
-        bot_api_url=fake.base_url,
-        data_dir=str(tmp_path / "data"),
-        public_url="https://pakn.example.gov.vn",
-    )
-    app = BotApp.create(settings)
-    task = asyncio.create_task(app.run_polling(handle_signals=False))
-    await fake.wait_until(lambda: fake.calls_to("getUpdates"), timeout=10)
-    yield app
-    await app.stop()
-    await asyncio.wait_for(task, timeout=10)
-
-
 async def test_a_web_case_reaches_the_group_with_its_photo_and_the_answer_comes_back(
-    fake: FakeTelegram, app_with_files: BotApp, db: AsyncSession
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
 ) -> None:
     lan = fake.add_user("Lan")
     group = fake.add_group("Tổ PAKN", members=(lan,))
@@ -50,7 +25,7 @@ async def test_a_web_case_reaches_the_group_with_its_photo_and_the_answer_comes_
     lan.start()
     await lan.next_message()
 
-    web_app = await build_web_app(app_with_files.ctx)
+    web_app = await build_web_app(bot_app.ctx)
     transport = httpx.ASGITransport(app=web_app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as resident:
         form = await resident.get("/x/07060")

@@ -36,7 +36,7 @@ async def _show(
         try:
             ticket = await links.ticket_by_link(session, code, token)
         except TicketNotFound:
-            return state.pages.render(request, "not_found.html.j2", status=404)
+            return state.pages.not_found(request)
         assert ticket.id is not None
         view = await load_ticket_view(session, ticket.id)
         story = await resident_story(session, ticket.id)
@@ -140,17 +140,17 @@ async def case_action(
 ) -> Response:
     form = await request.form()
     if action not in ACTIONS:
-        return state.pages.render(request, "not_found.html.j2", status=404)
+        return state.pages.not_found(request)
     if not state.csrf.valid(request, str(form.get(CSRF_FIELD) or "")):
         return await _show(request, state, code, token, error="expired", status=400)
     async with state.ctx.sessions() as session:
         try:
             ticket = await links.ticket_by_link(session, code, token)
         except TicketNotFound:
-            return state.pages.render(request, "not_found.html.j2", status=404)
+            return state.pages.not_found(request)
         resident = await session.get(Resident, ticket.resident_id) if ticket.resident_id else None
         if resident is None:
-            return state.pages.render(request, "not_found.html.j2", status=404)
+            return state.pages.not_found(request)
         try:
             await ACTIONS[action](session, ticket, resident, form, state)
         except InvalidInput as exc:

@@ -77,7 +77,7 @@ async def commune_page(code: str, request: Request, state: State) -> Response:
     async with state.ctx.sessions() as session:
         commune = await commune_or_none(session, code)
     if commune is None:
-        return state.pages.render(request, "not_found.html.j2", status=404)
+        return state.pages.not_found(request)
     return await _page(request, state, commune, Form())
 
 
@@ -153,7 +153,7 @@ async def file_case(code: str, request: Request, state: State) -> Response:
     async with state.ctx.sessions() as session:
         commune = await commune_or_none(session, code)
     if commune is None:
-        return state.pages.render(request, "not_found.html.j2", status=404)
+        return state.pages.not_found(request)
     submitted = await request.form(max_files=files.MAX_FILES + 1)
     form = Form(values=_read(submitted))
     if not state.csrf.valid(request, str(submitted.get(CSRF_FIELD) or "")):

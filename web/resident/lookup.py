@@ -20,7 +20,7 @@ async def lookup_page(code: str, request: Request, state: State) -> Response:
     async with state.ctx.sessions() as session:
         commune = await commune_or_none(session, code)
     if commune is None:
-        return state.pages.render(request, "not_found.html.j2", status=404)
+        return state.pages.not_found(request)
     return state.pages.render(request, "lookup.html.j2", {"commune": commune, "values": {}})
 
 
@@ -31,7 +31,7 @@ async def look_up(code: str, request: Request, state: State) -> Response:
     async with state.ctx.sessions() as session:
         commune = await commune_or_none(session, code)
         if commune is None:
-            return state.pages.render(request, "not_found.html.j2", status=404)
+            return state.pages.not_found(request)
         context = {"commune": commune, "values": values}
         if not state.csrf.valid(request, str(form.get(CSRF_FIELD) or "")):
             return state.pages.render(
