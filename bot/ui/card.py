@@ -48,6 +48,8 @@ def card_header(view: TicketView, tz: ZoneInfo, now: datetime, calendar: Working
     ]
     if view.channel is not Channel.TELEGRAM:
         lines.append(_("Channel: {channel}").format(channel=channel_label(view.channel.value)))
+    if view.channel is Channel.WEB:  # how what staff send reaches them
+        lines.append(_("Reached on: the case's web page (answers show there)"))
     if view.village_name:
         lines.append(_("Village: {village}").format(village=escape(view.village_name)))
     lines += [

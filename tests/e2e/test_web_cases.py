@@ -46,11 +46,8 @@ async def test_a_web_case_reaches_the_group_with_its_photo_and_the_answer_comes_
 
         card = await group.next_message(timeout=15)
         assert code in card["text"] and "Cây đổ chắn ngang" in card["text"]
-        assert (
-            "Website" in card["text"]
-            or "Trang web" in card["text"]
-            or "web" in card["text"].lower()
-        )
+        assert "Kênh tiếp nhận: Trang web" in card["text"], card["text"]
+        assert "Liên hệ qua: trang web của phản ánh (trả lời hiện ở đó)" in card["text"]
         photo = await group.next_message(timeout=15)
         assert photo.get("photo"), photo  # uploaded from DATA_DIR, not a Telegram file id
         assert photo["reply_to_message"]["message_id"] == card["message_id"]
