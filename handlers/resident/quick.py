@@ -19,7 +19,6 @@ from handlers.resident.filing import flow as filing
 from models import Commune, Kind, Resident
 from services.cases import tickets
 from services.communes import registry as communes
-from services.communes.registry import OTHER_CATEGORY
 from services.errors import InvalidInput
 
 router = Router(name="quick")
@@ -116,14 +115,12 @@ async def file_quick(
     if offer_data is None:
         await message.answer(_("This button is no longer active."))
         return
-    other = [
-        c for c in await communes.list_categories(session, commune.id) if c.slug == OTHER_CATEGORY
-    ]
+    other = await communes.other_category(session, commune.id)
     draft = to_ticket_draft(
         {
             **offer_data,
             "kind": Kind.REPORT.value,
-            "category_id": other[0].id if other else None,
+            "category_id": other,
         }
     )
     await _forget(state, message_id)

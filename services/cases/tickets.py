@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import (
@@ -246,3 +246,17 @@ async def get_for_resident(session: AsyncSession, resident: Resident, raw_code: 
     if tickets and resident.telegram_id is not None:
         await record_refusal(session, resident.telegram_id, "status_of_other_resident", code)
     raise TicketNotFound(code)
+
+
+async def filed_since(session: AsyncSession, phone: str, channel: Channel, since: datetime) -> int:
+    """How many cases this contact phone filed on this channel since then (a flood limit)."""
+    found = await session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            col(Ticket.contact_phone) == phone,
+            col(Ticket.channel) == channel,
+            col(Ticket.received_at) >= since,
+        )
+    )
+    return found.one()

@@ -197,3 +197,9 @@ _ACTIVE_CATEGORIES = (  # built once: every case filed asks
 
 async def list_categories(session: AsyncSession, commune_id: int | None) -> Sequence[Category]:
     return (await session.exec(_ACTIVE_CATEGORIES, params={"commune_id": commune_id})).all()
+
+
+async def other_category(session: AsyncSession, commune_id: int | None) -> int | None:
+    """The commune's "Khác": where a case goes when its sender is not sure of the field."""
+    categories = await list_categories(session, commune_id)
+    return next((c.id for c in categories if c.slug == OTHER_CATEGORY), None)

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import AuditEntry, Commune, Resident, Ticket, TicketEvent
 from services.errors import InvalidInput
+from services.text import nfc
 
 SUPPORTED_LANGUAGES = ("vi", "en")
 _PHONE = re.compile(r"^\+?\d{8,15}$")
@@ -47,6 +48,15 @@ async def get_or_create_by_telegram(
         resident.blocked_at = None  # they wrote to us, so they no longer block the bot
     session.add(resident)
     await session.commit()
+    return resident
+
+
+async def without_chat(session: AsyncSession, *, name: str | None, language: str) -> Resident:
+    """A resident no chat identifies (the web): each filing is its own, its link the key;
+    two cases from one phone are not merged into one person."""
+    resident = Resident(full_name=nfc(name) if name else None, language=language)
+    session.add(resident)
+    await session.flush()
     return resident
 
 

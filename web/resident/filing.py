@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from fastapi import APIRouter
-from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from models import Channel, Commune, Kind, Resident, Ticket
+from models import Channel, Commune, Kind
 from services.cases import files, links, tickets
 from services.communes import registry as communes
 from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput
+from services.people import residents
 from services.people.residents import normalize_phone
 from services.text import nfc
 from web.i18n import request_language
@@ -126,28 +126,6 @@ async def _store(state: WebState, cleaned: list[files.CleanFile]) -> list[ticket
     return drafts
 
 
-async def _other_category(session: AsyncSession, commune_id: int) -> int | None:
-    """A resident not sure of the field files under "Khác", as a quick filing in Telegram."""
-    categories = await communes.list_categories(session, commune_id)
-    return next((c.id for c in categories if c.slug == communes.OTHER_CATEGORY), None)
-
-
-async def _phone_busy(session: AsyncSession, phone: str, state: WebState) -> bool:
-    since = state.ctx.clock.now() - timedelta(hours=1)
-    count = (
-        await session.exec(
-            select(func.count())
-            .select_from(Ticket)
-            .where(
-                col(Ticket.contact_phone) == phone,
-                col(Ticket.channel) == Channel.WEB,
-                col(Ticket.received_at) >= since,
-            )
-        )
-    ).one()
-    return count >= PER_PHONE_AN_HOUR
-
-
 @router.post("/x/{code}")
 async def file_case(code: str, request: Request, state: State) -> Response:
     async with state.ctx.sessions() as session:
@@ -206,13 +184,18 @@ async def file_case(code: str, request: Request, state: State) -> Response:
     text = description + (f"\n\n📍 {values['place']}" if values["place"] else "")
     async with state.ctx.sessions() as session:
         assert commune.id is not None
-        category_id = _as_id(values["category"]) or await _other_category(session, commune.id)
-        if phone and await _phone_busy(session, phone, state):
+        category_id = _as_id(values["category"]) or await communes.other_category(
+            session, commune.id
+        )
+        hour_ago = state.ctx.clock.now() - timedelta(hours=1)
+        if phone and await tickets.filed_since(session, phone, Channel.WEB, hour_ago) >= (
+            PER_PHONE_AN_HOUR
+        ):
             form.errors["form"] = "too_many"
             return await _page(request, state, commune, form, status=429)
-        resident = Resident(full_name=values["name"] or None, language=request_language(request))
-        session.add(resident)
-        await session.flush()
+        resident = await residents.without_chat(
+            session, name=values["name"] or None, language=request_language(request)
+        )
         now = state.ctx.clock.now()
         draft = tickets.TicketDraft(
             kind=Kind(values["kind"]),
