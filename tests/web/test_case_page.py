@@ -64,8 +64,9 @@ async def test_the_answer_shows_on_the_page_and_the_resident_rates_it(
     assert "UBND đã trả lời và kết thúc xử lý:" in answered.text
     assert "Đã thay bóng đèn ngõ 5 ngày 08/12." in answered.text
     assert "Bạn có hài lòng với câu trả lời không?" in answered.text
-    unrated = await web.post_form(f"{page}/danh-gia", {"comment": "?"}, page=page)
+    unrated = await web.post_form(f"{page}/danh-gia", {"comment": "Sửa nhanh, cảm ơn"}, page=page)
     assert unrated.status_code == 400 and "Bạn hãy chọn mức độ hài lòng." in unrated.text
+    assert ">Sửa nhanh, cảm ơn</textarea>" in unrated.text, "the comment typed stays"
     rated = await web.post_form(
         f"{page}/danh-gia", {"rating": "very_satisfied", "comment": "Cảm ơn UBND"}, page=page
     )
@@ -94,6 +95,8 @@ async def test_an_unsatisfied_resident_asks_again_within_seven_days(
 async def test_withdrawing_needs_the_box_ticked(web: Web, session: AsyncSession) -> None:
     _, page = await _file(web, session)
     unticked = await web.post_form(f"{page}/rut", {}, page=page)
+    forged = await web.client.post(f"{page}/bo-sung", data={"text": "Ảnh chụp lúc 7 giờ"})
+    assert forged.status_code == 400 and ">Ảnh chụp lúc 7 giờ</textarea>" in forged.text
     assert unticked.status_code == 400 and "đánh dấu vào ô để xác nhận" in unticked.text
     assert (await _ticket(session)).status is TicketStatus.NEW
     ticked = await web.post_form(f"{page}/rut", {"confirm": "yes"}, page=page)

@@ -21,6 +21,7 @@ from web.security import CSRF_FIELD
 from web.state import State, WebState
 
 router = APIRouter()
+TYPED = ("text", "comment", "reason", "rating")  # what the action forms hold
 Action = Callable[[AsyncSession, Ticket, Resident, FormData, WebState], Awaitable[object]]
 
 
@@ -31,6 +32,7 @@ async def _show(
     token: str,
     error: str | None = None,
     status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     async with state.ctx.sessions() as session:
         try:
@@ -57,6 +59,7 @@ async def _show(
             # to scan with another phone, or print: only on the page shown once after filing
             "qr": segno.make(link, error="m").svg_data_uri(scale=4, border=2) if new else None,
             "error": error,
+            "typed": typed or {},  # a refused action's words come back in its form
             "can_add": ticket.status in OPEN,
             "can_withdraw": ticket.status in OPEN,
             "can_rate": ticket.status in follow_up.RATEABLE and ticket.rating is None,
@@ -141,8 +144,9 @@ async def case_action(
     form = await request.form()
     if action not in ACTIONS:
         return state.pages.not_found(request)
+    typed = {k: str(v) for k, v in form.items() if k in TYPED and isinstance(v, str)}
     if not state.csrf.valid(request, str(form.get(CSRF_FIELD) or "")):
-        return await _show(request, state, code, token, error="expired", status=400)
+        return await _show(request, state, code, token, "expired", 400, typed)
     async with state.ctx.sessions() as session:
         try:
             ticket = await links.ticket_by_link(session, code, token)
@@ -156,8 +160,8 @@ async def case_action(
         except InvalidInput as exc:
             await session.rollback()
             reason = str(exc.args[0]) if exc.args else "invalid"
-            return await _show(request, state, code, token, error=reason, status=400)
+            return await _show(request, state, code, token, reason, 400, typed)
         except DomainError:  # changed meanwhile, or no longer allowed in its state
             await session.rollback()
-            return await _show(request, state, code, token, error="refused", status=409)
+            return await _show(request, state, code, token, "refused", 409, typed)
     return RedirectResponse(f"/h/{ticket.code}/{token}#{action}", status_code=303)
