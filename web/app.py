@@ -17,7 +17,6 @@ from web.security import Csrf, security_headers
 from web.state import WebState
 
 STATIC = Path(__file__).resolve().parent / "static"
-MAX_BODY = 12 * 1024 * 1024  # a form, before files: files come with their own limit
 
 
 async def build_web_app(ctx: AppContext) -> FastAPI:

@@ -46,6 +46,7 @@ class Pages:
         )
         env.filters["local_time"] = self._local_time
         env.filters["local_day"] = self._local_day
+        env.filters["local_day_iso"] = self._local_day_iso
         return env
 
     def _local_time(self, moment: datetime) -> str:
@@ -53,6 +54,13 @@ class Pages:
 
     def _local_day(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).strftime("%d/%m/%Y")
+
+    def _local_day_iso(self, moment: str) -> str:
+        """A moment an event's data keeps as ISO text (a new due date), as a local day."""
+        try:
+            return self._local_day(datetime.fromisoformat(moment))
+        except (TypeError, ValueError):
+            return ""
 
     def render(
         self,

@@ -2,6 +2,8 @@
 Telegram — add information, withdraw, rate, ask again — through the same services; and
 finding a lost link again by code and phone."""
 
+from datetime import UTC, datetime
+
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +15,7 @@ from tests.web.conftest import Web
 from tests.web.test_filing import CASE_PAGE, GOOD
 
 OFFICER = StaffSpec(telegram_id=501, role=Role.OFFICER, name="Lê Văn Hùng")
+LEADER = StaffSpec(telegram_id=502, role=Role.LEADER, name="Phạm Thị Hoa")
 
 
 async def _file(web: Web, session: AsyncSession, **fields: str) -> tuple[str, str]:
@@ -171,3 +174,19 @@ async def test_the_resident_erases_their_data_from_the_case_page(
     assert "Đèn đường ở ngõ 5" not in erased.text and "Nguyễn Thị Lan" not in erased.text
     ticket = await _ticket(session)
     assert ticket.contact_phone is None
+
+
+async def test_an_extension_shows_its_new_due_day_in_local_time(
+    web: Web, session: AsyncSession
+) -> None:
+    await make_commune(session, members=[LEADER])
+    sent = await web.post_form("/x/07060", GOOD)
+    page = CASE_PAGE.match(sent.headers["location"]).group(0).split("?")[0]  # type: ignore[union-attr]
+    ticket = await _ticket(session)
+    leader = (await session.exec(select(Staff))).one()
+    now = web.ctx.clock.now()
+    # 17:30 UTC on 31/12/2026 is already 00:30 on 01/01/2027 in Vietnam: the resident's day
+    new_due = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)
+    await desk.extend(session, ticket, leader, new_due, "Cần thêm ý kiến điện lực", at=now, now=now)
+    shown = await web.client.get(page)
+    assert "Hạn trả lời được gia hạn đến ngày 01/01/2027." in shown.text
