@@ -43,12 +43,6 @@ def run(role: str, *, webhook: bool = False) -> int:
 
     install_token_filter(settings.bot_token, settings.webhook_secret, settings.smtp_password)
     upgrade_database(settings.database_url)
-    if role == "scheduler":
-        from scheduler.main import run_scheduler_only
-
-        freeze_startup_objects()
-        asyncio.run(run_scheduler_only(settings))
-        return 0
     from server import process
 
     freeze_startup_objects()

@@ -30,7 +30,7 @@ BUILD_THE_BOT = """
 import json, sys
 from bot.runtime.app import BotApp
 from config.settings import Settings
-import scheduler.main, bot.__main__
+import server.process, bot.__main__
 settings = Settings(bot_token="123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", database_url=sys.argv[1])
 app = BotApp.create(settings, with_scheduler=True)
 import aiogram.types as types
