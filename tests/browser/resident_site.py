@@ -54,6 +54,7 @@ def resident_site(directory: Path, log: Path) -> Iterator[Site]:
     env.pop("BOT_TOKEN", None)
     env.update(WEB_PORT=str(port), PUBLIC_URL=f"http://127.0.0.1:{port}")
     _pakn(env, "commune", "add", "7060", "--population", "12290")
+    _pakn(env, "commune", "add", "4")  # Phường Ba Đình: residents choose their commune
     _pakn(env, "village", "add", "--commune", "7060", "Thôn Yên Phú")
     _pakn(
         env,

@@ -77,7 +77,12 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     sizes = _weigh(page)
-    page.goto(site.url)  # one commune: straight to its page
+    page.goto(site.url)
+    _no_serious_accessibility_problem(page)
+    page.get_by_label("Xã, phường của bạn").fill("thong nhat")  # no diacritics typed
+    page.get_by_role("button", name="Tìm").click()
+    expect(page.get_by_role("link", name="Phường Ba Đình")).to_have_count(0)
+    page.get_by_role("link", name="Xã Thống Nhất").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Gửi phản ánh, kiến nghị tới UBND Xã Thống Nhất"
     )
@@ -99,6 +104,10 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(
         page, shots, "Cống thoát nước trước nhà văn hóa thôn bị tắc, nước tràn ra đường", photo
     )
     expect(page.get_by_text("1 tệp")).to_be_visible()
+    page.get_by_label("Bạn muốn bổ sung gì?").fill("Nước tràn vào cả sân nhà bên cạnh")
+    page.get_by_role("button", name="Gửi bổ sung").click()
+    expect(page.get_by_text("Bạn đã bổ sung:")).to_be_visible()
+    expect(page.get_by_text("Nước tràn vào cả sân nhà bên cạnh")).to_be_visible()
     assert ticket_position(site, code) == (21.0285, 105.8542)
     case_page = page.url
     page.goto(f"{site.url}/x/07060")  # filed: the draft is gone
@@ -118,6 +127,9 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(
     page.get_by_role("button", name="Gửi đánh giá").click()
     expect(page.get_by_text("Bạn đã đánh giá: 😊 Rất hài lòng")).to_be_visible()
     page.screenshot(path=shots / "3-rated.png", full_page=True)
+    page.get_by_label("Vì sao câu trả lời chưa thỏa đáng?").fill("Chiều nay mưa, cống lại tắc")
+    page.get_by_role("button", name="Gửi đề nghị").click()
+    expect(page.get_by_text("Bạn chưa hài lòng và đề nghị xem xét lại:")).to_be_visible()
     _no_serious_accessibility_problem(page)
     page.goto(f"{site.url}/x/07060/tra-cuu")
     _no_serious_accessibility_problem(page)
@@ -143,4 +155,13 @@ def test_without_javascript_a_resident_files_and_finds_the_case_again(
     expect(page.get_by_text(f"Mã hồ sơ: {code}")).to_be_visible()
     assert "moi=1" not in page.url
     page.screenshot(path=shots / "found.png", full_page=True)
+    page.get_by_label("Tôi không cần UBND xử lý phản ánh này nữa.").check()
+    page.get_by_role("button", name="Rút phản ánh").click()
+    expect(page.get_by_text("Bạn đã rút phản ánh.")).to_be_visible()
+    page.get_by_label("Tôi muốn xóa dữ liệu cá nhân của tôi trong phản ánh này.").check()
+    page.get_by_role("button", name="Xóa dữ liệu của tôi").click()
+    expect(
+        page.get_by_text("Dữ liệu cá nhân của bạn trong phản ánh này đã được xóa.")
+    ).to_be_visible()
+    expect(page.get_by_text("Đèn đường ngõ 5")).to_have_count(0)
     context.close()
