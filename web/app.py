@@ -1,20 +1,28 @@
 """The web app: FastAPI with the residents' pages, the headers every response carries and
 the state routes share. Built by the process that serves it (server/), once the database
-has given the installation's form key."""
+has given the installation's form key.
+
+It is the process's only HTTP server: besides the public pages it carries `/healthz`
+(web/local.py, this machine only) and, when the process runs Telegram, `/metrics` and
+Telegram's webhook path, added by bot/runtime/on_web.py (the web knows nothing of
+Telegram)."""
 
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 
 from config.context import AppContext
 from services.database.keys import site_key
+from web import local
 from web.limits import Limiter
 from web.rendering import Pages
 from web.resident import case, filing, home, lookup
 from web.security import Csrf, security_headers
-from web.state import WebState
+from web.state import WebState, web_state
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -39,6 +47,14 @@ async def build_web_app(ctx: AppContext) -> FastAPI:
     )
     app.add_middleware(BaseHTTPMiddleware, dispatch=security_headers(settings.web_embed_origins))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(404, _not_found)
     for module in (home, filing, case, lookup):
         app.include_router(module.router)
+    local.add_local_route(app, "/healthz", local.healthz)
     return app
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """An unknown address, a missing static file and a path for this machine only asked
+    from elsewhere all get the same page."""
+    return web_state(request).pages.not_found(request)
