@@ -1,6 +1,7 @@
 """Runs a plan's roles on one event loop. With Telegram, the bot's app runs the outbox and
-the scheduler beside its updates and the web server as one more background service;
-without it, the web server and the scheduler run side by side."""
+the scheduler beside its updates and the web server as one more background service, which
+then also carries the bot's paths (the webhook, `/metrics`: server/roles.py); without it,
+the web server and the scheduler run side by side."""
 
 import asyncio
 import logging
@@ -9,20 +10,23 @@ from typing import TYPE_CHECKING
 
 from config.context import AppContext, Background, build_context
 from config.settings import Settings
-from server.roles import Plan
+from server.roles import Plan, unused_listeners
 from services.database.engine import create_engine_for
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
 
-async def _web_server(settings: Settings, ctx: AppContext) -> "WebServer":
+async def _web_server(settings: Settings, ctx: AppContext) -> tuple["FastAPI", "WebServer"]:
     from web.app import build_web_app  # FastAPI and the templates: only for the web role
     from web.server import WebServer
 
-    return WebServer(await build_web_app(ctx), settings.web_host, settings.web_port)
+    app = await build_web_app(ctx)
+    return app, WebServer(app, settings.web_host, settings.web_port)
 
 
 async def run(settings: Settings, plan: Plan) -> None:
@@ -37,8 +41,18 @@ async def _run_with_telegram(settings: Settings, plan: Plan) -> None:
 
     app = BotApp.create(settings, with_scheduler=plan.scheduler)
     if plan.web:
-        app.also.append(await _web_server(settings, app.ctx))
+        app.use_web_server(*await _web_server(settings, app.ctx), webhook=plan.webhook)
         log.info("the residents' page is at %s", settings.public_url)
+        unused = unused_listeners(settings, plan)
+        if unused:
+            log.warning(
+                "%s unused: this process's one HTTP server is the web server on %s:%s, which "
+                "serves %s/healthz and /metrics (these two to this machine only)",
+                ", ".join(unused),
+                settings.web_host,
+                settings.web_port,
+                "Telegram's webhook path, " if plan.webhook else "",
+            )
     await (app.run_webhook() if plan.webhook else app.run_polling())
 
 
@@ -47,7 +61,7 @@ async def _run_without_telegram(settings: Settings, plan: Plan) -> None:
     ctx = build_context(settings, engine)
     services: list[Background] = []
     if plan.web:
-        services.append(await _web_server(settings, ctx))
+        services.append((await _web_server(settings, ctx))[1])
     if plan.scheduler:
         from scheduler.runner import SchedulerService
 

@@ -1,5 +1,10 @@
 """What a process runs, from `--role` and the settings. `all` (the default) runs whatever is
-configured: Telegram only with a token, so a fresh machine serves the web page at once."""
+configured: Telegram only with a token, so a fresh machine serves the web page at once.
+
+A process runs one HTTP server at most. With the web role it is the web server, and it
+carries Telegram's webhook path (webhook mode), `/healthz` and `/metrics` (with Telegram;
+these two for this machine only); without it, a Telegram process serves them itself
+(bot/runtime/app.py), and a scheduler-only process serves nothing."""
 
 from dataclasses import dataclass
 
@@ -36,3 +41,16 @@ def plan_for(role: str, settings: Settings, *, webhook: bool = False) -> Plan:
         scheduler=role in ("all", "scheduler"),
         webhook=webhook,
     )
+
+
+def unused_listeners(settings: Settings, plan: Plan) -> list[str]:
+    """The settings given for a server this process does not start, since the web server
+    carries its paths: WEBHOOK_HOST and WEBHOOK_PORT in webhook mode, METRICS_HOST and
+    METRICS_PORT (when not 0) in either mode."""
+    if not (plan.telegram and plan.web):
+        return []
+    given = settings.model_fields_set
+    names: list[str] = [n for n in ("webhook_host", "webhook_port") if plan.webhook and n in given]
+    if settings.metrics_port:
+        names += [n for n in ("metrics_host", "metrics_port") if n in given]
+    return [name.upper() for name in names]

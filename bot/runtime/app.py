@@ -1,4 +1,11 @@
-"""Builds the bot from settings and runs it; no side effects at import time."""
+"""Builds the bot from settings and runs it; no side effects at import time.
+
+Where its HTTP paths live: a process that also runs the web server gives it the bot's
+paths (`use_web_server`): Telegram's webhook path in webhook mode and `/metrics`, beside
+the web's `/healthz`, all on WEB_HOST:WEB_PORT. Without the web role the bot serves them
+itself as before: in webhook mode its aiohttp server on WEBHOOK_HOST:WEBHOOK_PORT carries
+the webhook path, `/healthz` and `/metrics`; in long polling METRICS_PORT, when set,
+serves `/metrics`."""
 
 import asyncio
 import logging
@@ -6,6 +13,7 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -32,7 +40,7 @@ from bot.runtime.middlewares import DbSessionMiddleware, InboxMarkMiddleware, Re
 from bot.runtime.polling import Poller
 from bot.runtime.repeated_requests import ForgiveRepeatedRequests
 from bot.runtime.response_models import KeepResponseModels
-from bot.runtime.webhook import build_webhook_app, webhook_path
+from bot.runtime.webhook import Webhook, build_webhook_app, recovering, webhook_path
 from bot.updates.conversation import conversation_backend
 from bot.updates.inbox import Inbox, tidy_forever
 from bot.updates.runner import UpdateRunner
@@ -44,6 +52,11 @@ from scheduler.lock import outbox_lock
 from scheduler.runner import SchedulerService
 from services.clock import Clock
 from services.database.engine import create_engine_for
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +113,7 @@ class BotApp:
     metrics: Metrics
     scheduler: SchedulerService | None = None
     also: list[Background] = field(default_factory=list)  # e.g. the web server (server/)
+    web_server: "WebServer | None" = None  # carries the bot's paths when set (use_web_server)
     _poller: Poller | None = None
     _stop_webhook: Callable[[], None] | None = None
 
@@ -136,6 +150,22 @@ class BotApp:
     def allowed_updates(self) -> list[str]:
         return self.dispatcher.resolve_used_update_types()
 
+    def use_web_server(self, app: "FastAPI", server: "WebServer", *, webhook: bool) -> None:
+        """Serve `/metrics` and, for `run_webhook`, Telegram's webhook path on the web app,
+        which `server` serves and this app runs; call before running."""
+        # FastAPI and the web's templates: only for a process that runs the web anyway
+        from bot.runtime.on_web import add_metrics_route, add_webhook_route
+
+        add_metrics_route(app, self.metrics)
+        if webhook:
+            url, secret = self.ctx.settings.require_webhook()
+            add_webhook_route(app, self._webhook(secret), webhook_path(url))
+        self.also.append(server)
+        self.web_server = server
+
+    def _webhook(self, secret: str) -> Webhook:
+        return Webhook(self.bot, self.inbox, self.runner, secret)
+
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         """Long polling through the inbox until `stop()` (or SIGINT/SIGTERM)."""
         self._poller = Poller(self.bot, self.inbox, self.runner, self.allowed_updates)
@@ -145,7 +175,7 @@ class BotApp:
                 await start_metrics_server(
                     self.metrics, settings.metrics_host, settings.metrics_port
                 )
-                if settings.metrics_port
+                if settings.metrics_port and self.web_server is None
                 else None
             )
             try:
@@ -157,28 +187,39 @@ class BotApp:
     async def run_webhook(self, *, handle_signals: bool = True) -> None:
         """Serve Telegram's webhook (WEBHOOK_URL, WEBHOOK_SECRET) until stopped; in-flight
         updates finish before the process ends."""
-        settings = self.ctx.settings
-        url, secret = settings.require_webhook()
+        url, secret = self.ctx.settings.require_webhook()
         self.runner.shared = True  # other webhook processes may serve the same bot
-        app = build_webhook_app(
-            self.bot, self.inbox, self.runner, path=webhook_path(url), secret=secret
-        )
-        add_metrics_routes(app, self.metrics)
-        runner = web.AppRunner(app, handle_signals=False)
-        await runner.setup()
         stopped = asyncio.Event()
         self._poller = None
         self._stop_webhook = stopped.set
-        async with self._background(handle_signals, stopped.set):
-            try:
-                await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-                await self.bot.set_webhook(
-                    url, secret_token=secret, allowed_updates=self.allowed_updates
-                )
-                log.info("webhook served on %s:%s", settings.webhook_host, settings.webhook_port)
-                await stopped.wait()
-            finally:
-                await runner.cleanup()  # stops accepting, then drains the runner
+        async with (
+            self._background(handle_signals, stopped.set),
+            self._webhook_served(url, secret),
+        ):
+            await self.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=self.allowed_updates
+            )
+            await stopped.wait()
+
+    @asynccontextmanager
+    async def _webhook_served(self, url: str, secret: str) -> AsyncIterator[None]:
+        if self.web_server is not None:  # its app has the path (use_web_server)
+            await self.web_server.started()
+            log.info("webhook served by the web server on port %s", self.web_server.port)
+            async with recovering(self.inbox, self.runner):
+                yield  # the runner is drained once the web server has stopped
+            return
+        settings = self.ctx.settings
+        app = build_webhook_app(self._webhook(secret), path=webhook_path(url))
+        add_metrics_routes(app, self.metrics)
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            log.info("webhook served on %s:%s", settings.webhook_host, settings.webhook_port)
+            yield
+        finally:
+            await runner.cleanup()  # stops accepting, then drains the runner
 
     @asynccontextmanager
     async def _background(
@@ -206,6 +247,7 @@ class BotApp:
             for service in self.also:
                 service.stop()
             await asyncio.gather(*also_tasks)
+            await self.runner.drain()  # what the web server accepted until it stopped
             if self.scheduler is not None and scheduler_task is not None:
                 self.scheduler.stop()
                 await scheduler_task

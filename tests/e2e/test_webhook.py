@@ -1,4 +1,5 @@
-"""Webhook mode: Telegram (the fake) posts updates to the bot's aiohttp server."""
+"""Webhook mode: Telegram (the fake) posts updates to the bot's aiohttp server or, in a
+process that runs the web server, to the web app."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -15,6 +16,8 @@ from bot.runtime.app import BotApp
 from config.settings import Settings
 from models import InboxUpdate, Ticket
 from tests.e2e.conftest import make_commune
+from web.app import build_web_app
+from web.server import WebServer
 
 PUBLIC = "https://pakn.example.gov.vn"
 SECRET = "s3cret-Token_for-the-webhook-0123456789"
@@ -139,6 +142,41 @@ async def test_stopping_finishes_the_updates_already_accepted(
             async with http.post(
                 f"http://127.0.0.1:{port}/telegram/hook", json=update, headers=headers
             ) as response:
+                assert response.status == 200
+    await app.stop()  # as on SIGTERM, right after the last update was accepted
+    await asyncio.wait_for(task, timeout=30)
+    assert all(person.sent_messages() for person in people), "every accepted update answered"
+
+
+async def test_on_the_web_server_stopping_finishes_the_updates_already_accepted(
+    fake: FakeTelegram, database_url: str, db: AsyncSession
+) -> None:
+    await make_commune(db, staff_chat=fake.add_group("Tổ PAKN").id)
+    app = BotApp.create(webhook_settings(fake, database_url, unused_port()))
+    web_app = await build_web_app(app.ctx)
+    server = WebServer(web_app, "127.0.0.1", 0)
+    app.use_web_server(web_app, server, webhook=True)
+    task = asyncio.create_task(app.run_webhook(handle_signals=False))
+    await fake.wait_until(lambda: fake.state.webhook is not None, timeout=15)
+    hook = f"http://127.0.0.1:{server.port}/telegram/hook"
+    people = [fake.add_user(f"Dân {n}", started=True) for n in range(20)]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        too_big = b'{"update_id": 1, "padding": "' + b"x" * 1024 * 1024 + b'"}'
+        async with http.post(hook, data=too_big, headers=headers) as response:
+            assert response.status == 413, "an update is small; files come by id"
+        for n, person in enumerate(people):
+            update = {
+                "update_id": 920_000_000 + n,
+                "message": {
+                    "message_id": 1,
+                    "date": 1_780_000_000,
+                    "chat": {"id": person.id, "type": "private", "first_name": "Dân"},
+                    "from": {"id": person.id, "is_bot": False, "first_name": "Dân"},
+                    "text": "/help",
+                },
+            }
+            async with http.post(hook, json=update, headers=headers) as response:
                 assert response.status == 200
     await app.stop()  # as on SIGTERM, right after the last update was accepted
     await asyncio.wait_for(task, timeout=30)
