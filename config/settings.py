@@ -63,9 +63,11 @@ class Settings(BaseSettings):
     # webhook mode (python -m bot --webhook); long polling is the default
     webhook_url: str | None = Field(default=None, description="public https URL Telegram posts to")
     webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token
+    # the bot's own webhook server: only without the web role, whose server takes the path
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, gt=0, lt=65536)
-    # Prometheus metrics on a local port in polling mode (0: off); webhook mode serves /metrics
+    # /metrics on a local port in polling mode without the web role (0: off); the web server
+    # and the bot's webhook server serve /metrics themselves
     metrics_port: int = Field(default=0, ge=0, lt=65536)
     metrics_host: str = "127.0.0.1"
     # conversation state in Redis instead of the database when set
