@@ -55,7 +55,7 @@ async def our_bot(
             environment = {
                 "WEBHOOK_URL": f"{PUBLIC}/telegram/hook",
                 "WEBHOOK_SECRET": WEBHOOK_SECRET,
-                "WEBHOOK_PORT": str(port),
+                "WEB_PORT": str(port),  # `all` serves the webhook on the web server
             }
             proc = await stack.enter_async_context(
                 bot_process(
