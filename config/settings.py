@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, SecretStr
@@ -88,6 +89,17 @@ class Settings(BaseSettings):
     web_embed_origins: str = ""
     # files residents send on the web live under DATA_DIR/files (back it up with the database)
     data_dir: str = "data"
+    # push services a resident's browser may name for Web Push (space-separated origins, "*."
+    # for any subdomain): the server posts there, so no other address is accepted
+    web_push_services: str = (
+        "https://fcm.googleapis.com https://*.push.services.mozilla.com"
+        " https://*.notify.windows.com https://web.push.apple.com"
+    )
+    # who the push services may write to about this server (VAPID "sub"): mailto: or https:
+    web_push_contact: str | None = Field(default=None, pattern=r"^(mailto:\S+@\S+|https://\S+)$")
+    # SMS to residents who gave a phone: "log" (written to the log: no provider yet), "off",
+    # or a provider's adapter as "package.module:factory" (news.sms)
+    sms_provider: str = "log"
     # the bot's @username, for links and posters without asking Telegram
     bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
@@ -102,6 +114,24 @@ class Settings(BaseSettings):
     @property
     def proxies(self) -> frozenset[str]:
         return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+    @property
+    def sms_sends(self) -> bool:
+        """An SMS provider is wired in (the logging default sends nothing)."""
+        return self.sms_provider.strip() not in ("log", "off")
+
+    @property
+    def push_services(self) -> tuple[str, ...]:
+        return tuple(self.web_push_services.split())
+
+    @property
+    def push_contact(self) -> str:
+        """VAPID's contact: the setting, else the public address when it is https."""
+        if self.web_push_contact:
+            return self.web_push_contact
+        if self.public_url.startswith("https://"):
+            return "https://" + urlsplit(self.public_url).netloc
+        return "mailto:admin@localhost"
 
     @property
     def tz(self) -> ZoneInfo:

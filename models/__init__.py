@@ -33,7 +33,7 @@ from models.report import (
 from models.scheduling import JobMark, SchedulerLease
 from models.system import AuditEntry, ChannelMessage, ConversationState, InboxUpdate, Notification
 from models.ticket import Attachment, Ticket, TicketEvent, TicketSequence
-from models.web import CaseLink, SiteKey
+from models.web import CaseLink, PushSubscription, SiteKey
 
 __all__ = [
     "ActorType",
@@ -60,6 +60,7 @@ __all__ = [
     "LetterStatus",
     "Notification",
     "NotificationKind",
+    "PushSubscription",
     "Rating",
     "RecipientKind",
     "RejectReason",

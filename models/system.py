@@ -5,7 +5,7 @@ from sqlalchemy import JSON, BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_type, utcnow
-from models.enums import DeliveryStatus, NotificationKind, RecipientKind
+from models.enums import Channel, DeliveryStatus, NotificationKind, RecipientKind
 
 
 class Notification(SQLModel, table=True):
@@ -23,6 +23,12 @@ class Notification(SQLModel, table=True):
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     recipient_kind: RecipientKind = Field(sa_type=enum_type(RecipientKind))
     recipient_id: int | None = None  # resident.id / staff.id; none for the staff group
+    # who sends it: Telegram's outbox, or (a resident with no chat) the web's news courier
+    channel: Channel = Field(
+        default=Channel.TELEGRAM,
+        sa_type=enum_type(Channel),
+        sa_column_kwargs={"server_default": Channel.TELEGRAM.value},
+    )
     status: DeliveryStatus = Field(
         default=DeliveryStatus.PENDING, sa_type=enum_type(DeliveryStatus)
     )

@@ -1,7 +1,9 @@
-"""What the web channel keeps: residents' links to their cases, and the installation's keys."""
+"""What the web channel keeps: residents' links to their cases, the browsers that asked for
+news of one (Web Push), and the installation's keys."""
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -14,6 +16,20 @@ class CaseLink(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser that asked, on a case's page, to be told when the case moves. What the
+    browser's push service gave it: where to post, and the keys to encrypt for it."""
+
+    __table_args__ = (UniqueConstraint("ticket_id", "endpoint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    endpoint: str = Field(max_length=1000)
+    p256dh: str = Field(max_length=200)  # the browser's public key (base64url)
+    auth: str = Field(max_length=100)  # its authentication secret (base64url)
     created_at: datetime = Field(default_factory=utcnow)
 
 

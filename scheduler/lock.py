@@ -22,6 +22,7 @@ from services.clock import Clock
 
 LOCK_KEY = 706_020_251  # pg_advisory_lock key of the scheduler
 OUTBOX_LOCK_KEY = 706_020_252  # … and of the outbox
+NEWS_LOCK_KEY = 706_020_253  # … and of the web's news courier (Web Push, SMS)
 LEASE_NAME = "scheduler"
 
 
@@ -161,10 +162,19 @@ def leader_lock(engine: AsyncEngine, clock: Clock, lease_seconds: float) -> Lead
 def outbox_lock(engine: AsyncEngine) -> LeaderLock | None:
     """Which process sends the outbox: Telegram's limits are the bot's, not a process's, and
     two senders would both send each message. None for a database in memory (one process)."""
+    return _sender_lock(engine, OUTBOX_LOCK_KEY, "outbox")
+
+
+def news_lock(engine: AsyncEngine) -> LeaderLock | None:
+    """Which web process sends residents' news: two would push each message twice."""
+    return _sender_lock(engine, NEWS_LOCK_KEY, "news")
+
+
+def _sender_lock(engine: AsyncEngine, key: int, name: str) -> LeaderLock | None:
     if engine.dialect.name == "postgresql":
-        return AdvisoryLock(engine, OUTBOX_LOCK_KEY)
+        return AdvisoryLock(engine, key)
     database = engine.url.database
     if not database or database == ":memory:":
         return None
     path = Path(database).expanduser()
-    return FileLock(path.with_name(f"{path.name}.outbox-lock"))
+    return FileLock(path.with_name(f"{path.name}.{name}-lock"))

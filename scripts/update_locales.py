@@ -34,6 +34,8 @@ def main() -> int:
             "N_",
             "--no-location",
             "--sort-output",
+            "--width",
+            "100",
             "--project",
             "Hom thu so",
             "-o",
@@ -44,6 +46,7 @@ def main() -> int:
             "services",
             "locales",
             "web",
+            "news",
         ],
         cwd=ROOT,
         check=True,
@@ -51,7 +54,7 @@ def main() -> int:
     for language in ("vi", "en"):
         po = LOCALES / language / "LC_MESSAGES" / "messages.po"
         command = "update" if po.exists() else "init"
-        args = [pybabel, command, "-i", str(POT), "-d", str(LOCALES), "-l", language]
+        args = [pybabel, command, "-i", str(POT), "-d", str(LOCALES), "-l", language, "-w", "100"]
         if command == "update":
             args += ["--no-fuzzy-matching", "--ignore-obsolete"]
         subprocess.run(args, cwd=ROOT, check=True)

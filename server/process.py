@@ -8,6 +8,8 @@ import logging
 import signal
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from config.context import AppContext, Background, build_context
 from config.settings import Settings
 from server.roles import Plan, unused_listeners
@@ -29,6 +31,13 @@ async def _web_server(settings: Settings, ctx: AppContext) -> tuple["FastAPI", "
     return app, WebServer(app, settings.web_host, settings.web_port)
 
 
+async def _news_courier(ctx: AppContext, engine: AsyncEngine) -> Background:
+    """What web residents are told of their cases (Web Push, SMS): sent beside the web."""
+    from news.courier import build_courier
+
+    return await build_courier(ctx, engine)
+
+
 async def run(settings: Settings, plan: Plan) -> None:
     if plan.telegram:
         await _run_with_telegram(settings, plan)
@@ -42,6 +51,7 @@ async def _run_with_telegram(settings: Settings, plan: Plan) -> None:
     app = BotApp.create(settings, with_scheduler=plan.scheduler)
     if plan.web:
         app.use_web_server(*await _web_server(settings, app.ctx), webhook=plan.webhook)
+        app.also.append(await _news_courier(app.ctx, app.engine))
         log.info("the residents' page is at %s", settings.public_url)
         unused = unused_listeners(settings, plan)
         if unused:
@@ -62,6 +72,7 @@ async def _run_without_telegram(settings: Settings, plan: Plan) -> None:
     services: list[Background] = []
     if plan.web:
         services.append((await _web_server(settings, ctx))[1])
+        services.append(await _news_courier(ctx, engine))
     if plan.scheduler:
         from scheduler.runner import SchedulerService
 

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from config.context import AppContext
-from services.database.keys import site_key
+from services.database.keys import application_server_key, site_key, vapid_pem
 from web import local
 from web.limits import Limiter
 from web.rendering import Pages
-from web.resident import case, filing, home, lookup
+from web.resident import case, filing, home, lookup, news
 from web.security import Csrf, security_headers
 from web.state import WebState, web_state
 
@@ -30,6 +30,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 async def build_web_app(ctx: AppContext) -> FastAPI:
     async with ctx.sessions() as session:
         form_key = await site_key(session, "web-forms")
+        push_key = application_server_key(await vapid_pem(session))
     settings = ctx.settings
     csrf = Csrf(form_key, secure=settings.public_url.startswith("https://"))
     app = FastAPI(
@@ -44,11 +45,12 @@ async def build_web_app(ctx: AppContext) -> FastAPI:
         csrf=csrf,
         filings_per_address=Limiter(20, 3600),  # mobile networks share addresses (CGNAT)
         lookups_per_address=Limiter(10, 600),
+        push_key=push_key,
     )
     app.add_middleware(BaseHTTPMiddleware, dispatch=security_headers(settings.web_embed_origins))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(404, _not_found)
-    for module in (home, filing, case, lookup):
+    for module in (home, filing, case, lookup, news):
         app.include_router(module.router)
     local.add_local_route(app, "/healthz", local.healthz)
     return app

@@ -19,6 +19,7 @@ class WebState:
     csrf: Csrf
     filings_per_address: Limiter
     lookups_per_address: Limiter
+    push_key: str  # the VAPID public key browsers subscribe with (applicationServerKey)
 
     def address(self, request: Request) -> str:
         return client_address(request, self.ctx.settings.proxies)

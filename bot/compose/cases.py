@@ -7,7 +7,8 @@ from bot.ui.card import card_header, card_keyboard
 from bot.ui.keyboards.resident import main_menu
 from bot.ui.render import receipt_text
 from config.context import AppContext
-from models import Notification, NotificationKind
+from models import Channel, Notification, NotificationKind
+from services.cases.subscriptions import count_for_case
 from services.cases.views import TicketView, load_ticket_view
 
 
@@ -22,7 +23,15 @@ async def _receipt(
 
 async def card_messages(session: AsyncSession, view: TicketView, ctx: AppContext) -> list[Outgoing]:
     calendar = await ctx.policy.calendar_for(session, view.commune.id)
-    header = card_header(view, ctx.tz, ctx.clock.now(), calendar)
+    browsers = 0 if view.channel is Channel.TELEGRAM else await count_for_case(session, view.id)
+    header = card_header(
+        view,
+        ctx.tz,
+        ctx.clock.now(),
+        calendar,
+        push_browsers=browsers,
+        sms=ctx.settings.sms_sends,
+    )
     return text_messages(header, view.text, card_keyboard(view))
 
 

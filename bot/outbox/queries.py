@@ -6,15 +6,20 @@ from sqlalchemy import bindparam, func
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from models import DeliveryStatus, Notification, RecipientKind
+from models import Channel, DeliveryStatus, Notification, RecipientKind
 
 MAX_LANES = 32
 
 _n = Notification
-# each recipient's oldest pending message (the mail job sends the superior's e-mails)
+# each recipient's oldest pending message (the mail job sends the superior's e-mails, the
+# web's news courier what residents with no chat are told)
 _HEADS = (
     select(func.min(_n.id))
-    .where(_n.status == DeliveryStatus.PENDING, _n.recipient_kind != RecipientKind.SUPERIOR_EMAIL)
+    .where(
+        _n.status == DeliveryStatus.PENDING,
+        _n.recipient_kind != RecipientKind.SUPERIOR_EMAIL,
+        _n.channel == Channel.TELEGRAM,
+    )
     .group_by(col(_n.recipient_kind), col(_n.recipient_id), col(_n.commune_id))
 )
 
@@ -40,6 +45,7 @@ def _lane_heads(*, to_a_recipient: bool) -> SelectOfScalar[Notification]:
         select(_n)
         .where(
             _n.status == DeliveryStatus.PENDING,
+            _n.channel == Channel.TELEGRAM,
             _n.recipient_kind == bindparam("kind"),
             recipient,
             _n.commune_id == bindparam("commune_id"),

@@ -34,7 +34,25 @@ def days_left_text(view: TicketView, now: datetime, tz: ZoneInfo, calendar: Work
     return _("⚠️ overdue by {days} working day(s)").format(days=max(late, 1))
 
 
-def card_header(view: TicketView, tz: ZoneInfo, now: datetime, calendar: WorkingCalendar) -> str:
+def reach_line(view: TicketView, push_browsers: int, sms: bool) -> str | None:
+    """How what staff send reaches a resident with no chat."""
+    ways = [_("the case's web page (answers show there)")] if view.channel is Channel.WEB else []
+    if push_browsers:
+        ways.append(_("push notifications on {count} device(s)").format(count=push_browsers))
+    if sms and view.has_phone:
+        ways.append(_("SMS to the phone given") if not push_browsers else _("else SMS"))
+    return _("Reached on: {ways}").format(ways=", ".join(ways)) if ways else None
+
+
+def card_header(
+    view: TicketView,
+    tz: ZoneInfo,
+    now: datetime,
+    calendar: WorkingCalendar,
+    *,
+    push_browsers: int = 0,
+    sms: bool = False,
+) -> str:
     lines = [
         f"{status_icon(view.status)} "
         + _("<b>{code}</b> · {kind} · {category}").format(
@@ -48,8 +66,8 @@ def card_header(view: TicketView, tz: ZoneInfo, now: datetime, calendar: Working
     ]
     if view.channel is not Channel.TELEGRAM:
         lines.append(_("Channel: {channel}").format(channel=channel_label(view.channel.value)))
-    if view.channel is Channel.WEB:  # how what staff send reaches them
-        lines.append(_("Reached on: the case's web page (answers show there)"))
+    if view.channel is not Channel.TELEGRAM and (reach := reach_line(view, push_browsers, sms)):
+        lines.append(reach)
     if view.village_name:
         lines.append(_("Village: {village}").format(village=escape(view.village_name)))
     lines += [

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import (
     ActorType,
     AuditEntry,
+    Channel,
     EventKind,
     Notification,
     NotificationKind,
@@ -144,6 +145,18 @@ def record(
     return event
 
 
+CHAT_CHANNELS = frozenset({Channel.TELEGRAM})  # a resident who filed there is answered there
+
+
+def news_channel(ticket: Ticket, recipient: RecipientKind) -> Channel:
+    """Who carries a message: staff hear on Telegram; a resident hears where they filed, and
+    one with no chat (the web, or a citizen staff logged) by the web's news courier: the
+    case page, Web Push, SMS."""
+    if recipient is not RecipientKind.RESIDENT or ticket.channel in CHAT_CHANNELS:
+        return Channel.TELEGRAM
+    return Channel.WEB
+
+
 def notify(
     session: AsyncSession,
     ticket: Ticket,
@@ -161,6 +174,7 @@ def notify(
             ticket_id=ticket.id,
             recipient_kind=recipient,
             recipient_id=recipient_id,
+            channel=news_channel(ticket, recipient),
             payload=payload or {},
             next_attempt_at=at,
             created_at=at,

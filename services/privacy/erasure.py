@@ -24,6 +24,7 @@ from models import (
     EventKind,
     Notification,
     NotificationKind,
+    PushSubscription,
     RecipientKind,
     Resident,
     Ticket,
@@ -134,6 +135,10 @@ async def erase(
                 col(Attachment.ticket_id).in_(ticket_ids),
                 col(Attachment.event_id).is_(None) | col(Attachment.event_id).in_(own_events),
             )
+        )
+        # a browser's push address and keys point at the person as a phone number does
+        await session.exec(
+            delete(PushSubscription).where(col(PushSubscription.ticket_id).in_(ticket_ids))
         )
     await _forget_channel(session, rid, chat)
     resident.full_name = resident.username = resident.phone = None

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import OUTPUT
 from tests.browser.resident_site import Site, resident_site, staff_close, ticket_position
-from tests.services.cases.test_files import _phone_photo
+from tests.photos import phone_photo
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 CASE_PAGE = re.compile(r"/h/(PA\d\d-\d{4})/[A-Za-z0-9_-]+")
@@ -66,7 +66,7 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(
     shots = OUTPUT / "resident-web"
     shots.mkdir(parents=True, exist_ok=True)
     photo = tmp_path / "IMG_2041.JPG"
-    photo.write_bytes(_phone_photo())
+    photo.write_bytes(phone_photo())
     context = browser.new_context(
         **PHONE,
         locale="vi-VN",
@@ -164,4 +164,54 @@ def test_without_javascript_a_resident_files_and_finds_the_case_again(
         page.get_by_text("Dữ liệu cá nhân của bạn trong phản ánh này đã được xóa.")
     ).to_be_visible()
     expect(page.get_by_text("Đèn đường ngõ 5")).to_have_count(0)
+    context.close()
+
+
+def test_keeping_the_link_and_asking_for_notifications(browser: Any, site: Site) -> None:
+    """The link is copied in one tap (the share sheet, where the phone has one, offers Zalo).
+    Asking for notifications: headless Chromium reaches no vendor push service (nor would
+    the server take one not in WEB_PUSH_SERVICES), so the resident is told, politely, to
+    keep the link instead; the server's side of Web Push is tested against a fake push
+    service (tests/news). Without JavaScript neither button shows."""
+    shots = OUTPUT / "resident-web-push"
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        **PHONE, permissions=["notifications", "clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site.url}/x/07060")
+    _file(page, shots, "Rác thải đổ trộm ven đường liên thôn")
+    link = page.url.split("?")[0]
+    page.get_by_role("button", name="📋 Sao chép đường dẫn").click()
+    expect(page.get_by_text("Đã sao chép. Hãy dán vào nơi bạn hay lưu")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    page.get_by_role("button", name="🔔 Nhận thông báo").click()
+    expect(
+        page.get_by_text("Trình duyệt này chưa nhận được thông báo. Bạn hãy lưu đường dẫn")
+    ).to_be_visible(timeout=30_000)
+    page.screenshot(path=shots / "refused.png", full_page=True)
+    assert errors == []
+    context.close()
+
+    without_js = browser.new_context(**PHONE, java_script_enabled=False)
+    page = without_js.new_page()
+    page.goto(f"{site.url}/x/07060")
+    _file(page, shots, "Rác thải đổ trộm ven đường liên thôn, đoạn gần cầu")
+    expect(page.get_by_role("button", name="🔔 Nhận thông báo")).to_be_hidden()
+    expect(page.get_by_role("button", name="📋 Sao chép đường dẫn")).to_be_hidden()
+    without_js.close()
+
+
+def test_a_wrong_or_stale_link_opens_a_plain_page_that_leads_home(browser: Any, site: Site) -> None:
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    for address in ("/h/PA26-0001/a-token-nobody-was-given", "/x/99999", "/khong-co"):
+        shown = page.goto(f"{site.url}{address}")
+        assert shown is not None and shown.status == 404
+        expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
+    _no_serious_accessibility_problem(page)
+    page.get_by_role("link", name="Trang chủ").click()
+    expect(page.get_by_role("link", name="Xã Thống Nhất")).to_be_visible()
     context.close()

@@ -11,7 +11,7 @@ from bot.emulator import FakeTelegram
 from bot.runtime.app import BotApp
 from models import Role
 from tests.e2e.conftest import StaffSpec, make_commune
-from tests.services.cases.test_files import _phone_photo
+from tests.photos import phone_photo
 from tests.web.conftest import CSRF
 from web.app import build_web_app
 
@@ -38,7 +38,7 @@ async def test_a_web_case_reaches_the_group_with_its_photo_and_the_answer_comes_
                 "text": "Cây đổ chắn ngang đường liên thôn sau bão",
                 "consent": "yes",
             },
-            files=[("files", ("IMG_1.JPG", _phone_photo(), "image/jpeg"))],
+            files=[("files", ("IMG_1.JPG", phone_photo(), "image/jpeg"))],
         )
         assert sent.status_code == 303, sent.text
         page = sent.headers["location"].split("?")[0]

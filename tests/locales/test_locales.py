@@ -9,7 +9,7 @@ from bot.runtime.i18n import LOCALES_DIR, build_i18n
 from tests import ROOT
 
 # where the code's strings live (scripts/update_locales.py extracts the same folders)
-EXTRACTED = ("bot", "handlers", "cli", "services", "locales", "web")
+EXTRACTED = ("bot", "handlers", "cli", "services", "locales", "web", "news")
 
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 TAG = re.compile(r"</?[a-z]+")

@@ -21,7 +21,7 @@ from models import (
 from services.cases import files
 from services.communes import registry as communes
 from tests.e2e.conftest import make_commune
-from tests.services.cases.test_files import _phone_photo
+from tests.photos import phone_photo
 from tests.web.conftest import Web
 
 CASE_PAGE = re.compile(r"^/h/(PA\d\d-\d{4})/([A-Za-z0-9_-]{32,})\?moi=1$")
@@ -155,7 +155,7 @@ async def test_photos_come_with_the_case_without_their_metadata(
     web: Web, session: AsyncSession
 ) -> None:
     await make_commune(session)
-    photo = _phone_photo()
+    photo = phone_photo()
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     sent = await web.post_form(
         "/x/07060",

@@ -25,7 +25,9 @@ async def test_pages_carry_a_strict_content_security_policy(
     assert page.headers["referrer-policy"] == "no-referrer", "a case link never leaks onward"
     scripts = re.findall(r"<script[^>]*>", page.text)
     assert scripts == ['<script src="/static/app.js" defer>'], "no inline script; none needed"
-    assert (await web.client.get("/docs")).status_code == 404, "no CDN-loaded API pages"
+    docs = await web.client.get("/docs")
+    assert docs.status_code == 404, "no CDN-loaded API pages"
+    assert "Không tìm thấy trang" in docs.text, "an unknown address gets the plain page, not JSON"
 
 
 async def test_a_commune_portal_may_frame_the_form(

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from models import Rating, Resident, Ticket
-from services.cases import follow_up, links
+from services.cases import follow_up, links, subscriptions
 from services.cases.lifecycle import OPEN
 from services.cases.views import load_ticket_view, resident_story
 from services.errors import DomainError, InvalidInput, TicketNotFound
@@ -66,6 +66,8 @@ async def _show(
             "can_reopen": follow_up.can_reopen(ticket, now),
             "ratings": [r.value for r in Rating],
             "erased": resident is None or resident.erased_at is not None,
+            "push_key": state.push_key,
+            "page_key": f"{view.commune.code}/{view.code}",
             "erasure_waits": resident is not None
             and resident.erased_at is None
             and resident.erasure_requested_at is not None,
@@ -128,12 +130,28 @@ async def _erase(
     return await erasure.request_erasure(session, resident, state.ctx.clock.now())
 
 
+async def _subscribe(
+    session: AsyncSession, ticket: Ticket, resident: Resident, form: FormData, state: WebState
+) -> object:
+    """ "Nhận thông báo": the page's script posts what the browser's push service gave it."""
+    browser = subscriptions.Browser(
+        endpoint=str(form.get("endpoint") or ""),
+        p256dh=str(form.get("p256dh") or ""),
+        auth=str(form.get("auth") or ""),
+    )
+    settings = state.ctx.settings
+    return await subscriptions.subscribe(
+        session, ticket, browser, settings.push_services, state.ctx.clock.now()
+    )
+
+
 ACTIONS: dict[str, Action] = {
     "bo-sung": _add_info,
     "rut": _withdraw,
     "danh-gia": _rate,
     "hoi-lai": _reopen,
     "xoa": _erase,
+    "thong-bao": _subscribe,
 }
 
 

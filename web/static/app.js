@@ -51,3 +51,78 @@
     });
   }
 })();
+
+// "Nhận thông báo": the case's news as a notification on this phone (Web Push). Shown only
+// where the browser can do it; the page works the same without it.
+(function () {
+  "use strict";
+  var box = document.getElementById("thong-bao");
+  if (!box || !("serviceWorker" in navigator) || !("PushManager" in window) ||
+      !("Notification" in window) || !("caches" in window)) { return; }
+  var button = box.querySelector("button");
+  var status = box.querySelector(".status");
+  box.hidden = false;
+  button.addEventListener("click", function () {
+    status.textContent = button.getAttribute("data-wait");
+    Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") { throw new Error(permission); }
+      return navigator.serviceWorker.register("/sw.js");
+    }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      return registration.pushManager.getSubscription().then(function (existing) {
+        return existing || registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: box.getAttribute("data-key")
+        });
+      });
+    }).then(function (subscription) {
+      var keys = subscription.toJSON().keys || {};
+      var form = new URLSearchParams();
+      form.set("csrf", box.getAttribute("data-csrf"));
+      form.set("endpoint", subscription.endpoint);
+      form.set("p256dh", keys.p256dh || "");
+      form.set("auth", keys.auth || "");
+      // the page's address stays in this browser: the notification opens it when tapped
+      return caches.open("pakn-cases").then(function (cache) {
+        return cache.put("/case/" + box.getAttribute("data-page"),
+                         new Response(window.location.pathname));
+      }).then(function () {
+        return fetch(box.getAttribute("data-action"),
+                     { method: "POST", body: form, credentials: "same-origin" });
+      });
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      status.textContent = button.getAttribute("data-done");
+    }).catch(function () {
+      status.textContent = button.getAttribute("data-failed");
+    });
+  });
+})();
+
+// Keeping the case's link: the phone's share sheet (Zalo, messages…) or the clipboard.
+(function () {
+  "use strict";
+  var keep = document.querySelector(".keep");
+  if (!keep) { return; }
+  var link = keep.getAttribute("data-link");
+  var status = keep.querySelector(".status");
+  var share = keep.querySelector("[data-share]");
+  var copy = keep.querySelector("[data-copy]");
+  if (navigator.share) {
+    share.hidden = false;
+    share.addEventListener("click", function () {
+      navigator.share({ title: keep.getAttribute("data-text"), text: keep.getAttribute("data-text"), url: link })
+        .catch(function () { /* the resident closed the sheet */ });
+    });
+  }
+  if (navigator.clipboard && window.isSecureContext) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(link).then(function () {
+        status.textContent = copy.getAttribute("data-done");
+      }).catch(function () { /* not allowed: the link is on the page to copy by hand */ });
+    });
+  }
+  keep.hidden = share.hidden && copy.hidden;
+})();

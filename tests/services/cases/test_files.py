@@ -19,21 +19,9 @@ from services.calendar.deadlines import DeadlinePolicy
 from services.calendar.working_days import WorkingCalendar
 from services.cases import files, tickets
 from tests.e2e.conftest import make_commune
+from tests.photos import phone_photo
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
-GPS_IFD = 0x8825
-
-
-def _phone_photo() -> bytes:
-    """What a phone sends: 40×20 pixels stored sideways (orientation 6), with a GPS tag."""
-    image = Image.new("RGB", (40, 20), "red")
-    exif = Image.Exif()
-    exif[0x0112] = 6  # rotate 90° clockwise to show
-    exif[0x010F] = "PhoneMaker"
-    exif.get_ifd(GPS_IFD)[2] = (21.0, 1.0, 2.0)  # latitude
-    out = BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
 
 
 def _png_claiming(width: int, height: int) -> bytes:
@@ -52,7 +40,7 @@ def _png_claiming(width: int, height: int) -> bytes:
 
 
 def test_a_phone_photo_is_kept_upright_without_its_metadata() -> None:
-    kept = files.clean(_phone_photo(), "IMG_2041.JPG")
+    kept = files.clean(phone_photo(), "IMG_2041.JPG")
     assert (kept.kind, kept.suffix, kept.name) == (AttachmentKind.PHOTO, ".jpg", "IMG_2041.JPG")
     image = Image.open(BytesIO(kept.data))
     assert image.format == "JPEG"
@@ -95,12 +83,12 @@ def test_what_is_not_a_photo_or_a_pdf_is_refused_by_name(
 
 def test_at_most_ten_files() -> None:
     with pytest.raises(files.FileRefused) as refused:
-        files.clean_all([(_phone_photo(), f"{n}.jpg") for n in range(11)])
+        files.clean_all([(phone_photo(), f"{n}.jpg") for n in range(11)])
     assert refused.value.args[0] == "too_many"
 
 
 def test_a_reference_never_leaves_the_data_directory(tmp_path: Path) -> None:
-    ref = files.store(tmp_path, files.clean(_phone_photo(), "a.jpg"), NOW)
+    ref = files.store(tmp_path, files.clean(phone_photo(), "a.jpg"), NOW)
     assert ref.startswith("file:files/2026/12/") and ref.endswith(".jpg")
     path = files.stored_path(tmp_path, ref)
     assert path is not None and path.is_file()
@@ -120,7 +108,7 @@ async def test_files_no_case_names_are_swept_after_an_hour(
     resident = Resident(full_name="Lan")
     session.add(resident)
     await session.flush()
-    photo = files.clean(_phone_photo(), "a.jpg")
+    photo = files.clean(phone_photo(), "a.jpg")
     named = files.store(tmp_path, photo, NOW)
     orphan = files.store(tmp_path, photo, NOW)
     draft = tickets.TicketDraft(
