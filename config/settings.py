@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_DATABASE_URL = "sqlite:///data/homthuso.db"
+LEDGER_NAME = "erasures.ledger"
 
 
 class ConfigError(Exception):
@@ -89,6 +90,9 @@ class Settings(BaseSettings):
     web_embed_origins: str = ""
     # files residents send on the web live under DATA_DIR/files (back it up with the database)
     data_dir: str = "data"
+    # erasures written down outside the database (resident ids and pseudonymous keys only),
+    # so a restored backup older than an erasure has it applied again (DATA_DIR/erasures.ledger)
+    erasure_ledger: str | None = None
     # push services a resident's browser may name for Web Push (space-separated origins, "*."
     # for any subdomain): the server posts there, so no other address is accepted
     web_push_services: str = (
@@ -110,6 +114,12 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def erasure_ledger_path(self) -> Path:
+        return (
+            Path(self.erasure_ledger) if self.erasure_ledger else Path(self.data_dir) / LEDGER_NAME
+        )
 
     @property
     def proxies(self) -> frozenset[str]:

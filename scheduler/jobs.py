@@ -9,6 +9,7 @@ from scheduler.backups import backup
 from services.cases import files
 from services.desk import apology, reminders
 from services.privacy import retention
+from services.privacy.ledger import ErasureLedger
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,10 @@ async def retention_job(ctx: AppContext) -> None:
     """Anonymise residents past the retention period; complete erasures that waited."""
     async with ctx.sessions() as session:
         done = await retention.apply_retention(
-            session, ctx.clock.now(), ctx.settings.retention_years
+            session,
+            ctx.clock.now(),
+            ctx.settings.retention_years,
+            ledger=ErasureLedger(ctx.settings.erasure_ledger_path),
         )
     if done.requests_completed or done.anonymised:
         log.info(

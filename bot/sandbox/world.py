@@ -28,13 +28,15 @@ BOT_USERNAME = "homthuso_sandbox_bot"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-def sandbox_settings(database_url: str, api_url: str) -> Settings:
+def sandbox_settings(directory: Path, api_url: str) -> Settings:
     """Nothing from .env or the environment that could reach production: not its database,
-    token, Redis, SMTP, webhook or backups."""
+    token, Redis, SMTP, webhook, backups, files or erasure ledger."""
     return Settings(
         _env_file=None,
         bot_token=SANDBOX_TOKEN,
-        database_url=database_url,
+        database_url=f"sqlite:///{directory / 'sandbox.db'}",
+        data_dir=str(directory / "data"),
+        erasure_ledger=None,
         bot_api_url=api_url,
         timezone=TIMEZONE,
         redis_url=None,
@@ -79,7 +81,7 @@ class Sandbox:
         bound_host, bound_port = self._runner.addresses[0][:2]
         self.fake.server.base_url = f"http://{bound_host}:{bound_port}"
         self.address = f"http://{bound_host}:{bound_port}/"
-        app = BotApp.create(sandbox_settings(self.database_url, self.fake.base_url), self.clock)
+        app = BotApp.create(sandbox_settings(self.directory, self.fake.base_url), self.clock)
         self.app = app
         async with app.ctx.sessions() as session:
             self.commune, self.phones = await demo.seed(session, self.fake, self.lang)

@@ -15,6 +15,7 @@ from config.context import AppContext
 from models import Commune, Resident
 from services.cases import tickets
 from services.privacy import erasure
+from services.privacy.ledger import ErasureLedger
 
 router = Router(name="privacy")
 
@@ -127,7 +128,8 @@ async def forget_confirmed(
         await query.message.edit_text(_("Nothing was erased."))
         return
     await state.clear()
-    outcome = await erasure.request_erasure(session, resident, ctx.clock.now())
+    ledger = ErasureLedger(ctx.settings.erasure_ledger_path)
+    outcome = await erasure.request_erasure(session, resident, ctx.clock.now(), ledger=ledger)
     if outcome.erased:
         text = _(
             "✅ Your personal data has been erased. Your cases remain without your name, for "

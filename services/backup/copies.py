@@ -11,14 +11,12 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import col
 
 from models import SchedulerLease
 from services.database.engine import SQLITE_BUSY_TIMEOUT_MS, create_sync_engine, is_sqlite, sync_url
-from services.database.migrations import alembic_config
 from services.errors import DomainError
 
 BOOKKEEPING = {"alembic_version", SchedulerLease.__tablename__}  # not the commune's data
@@ -71,12 +69,12 @@ def describe(url: str) -> str:
     return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 
-def _copy(source: Path, destination: Path) -> None:
-    with closing(_connect(source)) as src, closing(_connect(destination)) as dst:
+def copy(source: Path, destination: Path) -> None:
+    with closing(connect(source)) as src, closing(connect(destination)) as dst:
         src.backup(dst)  # pages=-1: all in one step, so one consistent snapshot
 
 
@@ -91,34 +89,13 @@ def backup_sqlite(url: str, target: Path) -> Path:
     partial.unlink(missing_ok=True)
     partial.touch(mode=0o600)  # personal data: readable by the bot's user only
     try:
-        _copy(source, partial)
-        with closing(_connect(partial)) as copy:
-            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
+        copy(source, partial)
+        with closing(connect(partial)) as made:
+            made.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     return target
-
-
-def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return {revision.revision for revision in script.walk_revisions()}
-
-
-def backup_revision(path: Path) -> str:
-    """The schema revision of a SQLite backup; refuses files that are not one of ours."""
-    if not path.is_file():
-        raise DatabaseMissing(path)
-    try:
-        with closing(_connect(path)) as db:
-            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:  # not a database, or no alembic_version table
-        raise NotABackup(path) from exc
-    if row is None:
-        raise NotABackup(path)
-    if row[0] not in known_revisions():
-        raise NewerBackup(row[0])
-    return str(row[0])
 
 
 def has_data(url: str) -> bool:
@@ -168,14 +145,3 @@ def scheduler_holder(url: str, now: datetime, *, lease_name: str, lock_key: int)
     if lease is None or not lease.holder or lease.expires_at <= now:
         return None
     return str(lease.holder)
-
-
-def restore_sqlite(source: Path, url: str) -> None:
-    """The backup replaces the database in one write transaction: a reader sees the old
-    database or the new one, never a mix. The caller migrates it afterwards."""
-    target = sqlite_file(url)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        _copy(source, target)
-    except sqlite3.Error as exc:
-        raise RestoreFailed(str(exc)) from exc

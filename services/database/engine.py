@@ -1,5 +1,6 @@
 """Database URLs, engines and sessions for SQLite (embedded) and PostgreSQL (production)."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -125,10 +126,21 @@ def _configure_sqlite(sync_engine: Engine, *, immediate: bool = False) -> None:
         connection.info.pop(_BEGIN_PENDING, None)
 
 
+# Residents' words and phones travel as SQL parameters: never in the log, whatever LOG_LEVEL
+# (SQLAlchemy's statement log and its errors show "[SQL parameters hidden]"); aiosqlite
+# logs each call with its arguments at DEBUG, so its logger stays at INFO.
+
+
+def _quiet_aiosqlite() -> None:
+    driver_log = logging.getLogger("aiosqlite")
+    if driver_log.getEffectiveLevel() < logging.INFO:
+        driver_log.setLevel(logging.INFO)
+
+
 def create_sync_engine(url: str) -> Engine:
     parsed = sync_url(url)
     ensure_sqlite_directory(parsed)
-    engine = create_engine(parsed)
+    engine = create_engine(parsed, hide_parameters=True)
     if is_sqlite(parsed):
         _configure_sqlite(engine, immediate=True)
     return engine
@@ -138,10 +150,13 @@ def create_engine_for(url: str, *, pool_size: int = 10) -> AsyncEngine:
     parsed = async_url(url)
     ensure_sqlite_directory(parsed)
     if is_sqlite(parsed):
-        engine = create_async_engine(parsed, module=one_trip_dbapi())
+        _quiet_aiosqlite()
+        engine = create_async_engine(parsed, module=one_trip_dbapi(), hide_parameters=True)
         _configure_sqlite(engine.sync_engine)
     else:
-        engine = create_async_engine(parsed, pool_size=pool_size, pool_pre_ping=True)
+        engine = create_async_engine(
+            parsed, pool_size=pool_size, pool_pre_ping=True, hide_parameters=True
+        )
     return engine
 
 

@@ -5,12 +5,15 @@ in the case history — is removed once no open case needs it. The cases stay, a
 keep their resident id (the row stays as an anonymous key), so every statistic is unchanged.
 The redaction is itself an event on each case, and one audit entry records the erasure."""
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,11 +21,7 @@ from models import (
     ApologyLetter,
     Attachment,
     AuditEntry,
-    ChannelMessage,
-    ConversationState,
-    DeliveryStatus,
     EventKind,
-    Notification,
     NotificationKind,
     PushSubscription,
     RecipientKind,
@@ -32,7 +31,9 @@ from models import (
 )
 from models.enums import OPEN_STATUSES
 from services.cases.lifecycle import notify, record
-from services.cases.messages import STAFF_COPIES
+from services.database.wal import truncate_wal
+from services.privacy.ledger import ErasureLedger, LedgerEntry
+from services.privacy.traces import forget_channel
 
 REDACTED_TEXT = "[đã xóa theo yêu cầu của người dân]"
 REDACTED_WORD = "[đã xóa]"
@@ -55,18 +56,20 @@ async def open_case_count(session: AsyncSession, resident_id: int) -> int:
 
 
 async def request_erasure(
-    session: AsyncSession, resident: Resident, now: datetime
+    session: AsyncSession, resident: Resident, now: datetime, *, ledger: ErasureLedger | None
 ) -> ErasureOutcome:
     """Erase now, or — while a case is open and its answer needs the contact — record the
-    request; the retention job completes it once the last case closes."""
+    request; the retention job completes it once the last case closes. `ledger`: where the
+    erasure (or the waiting request) is written down; None when applying one again."""
     assert resident.id is not None
     waiting = await open_case_count(session, resident.id)
     if waiting == 0:
-        await erase(session, resident, now, reason="request")
+        await erase(session, resident, now, reason="request", ledger=ledger)
         return ErasureOutcome(erased=True, open_cases=0)
     if resident.erasure_requested_at is None:
         resident.erasure_requested_at = now
         session.add(resident)
+        await _write_down(ledger, resident, now, "waiting")
     session.add(
         AuditEntry(
             at=now,
@@ -98,11 +101,29 @@ def _scrubber(*secrets: str | None) -> Any:
     return scrub
 
 
+async def _write_down(
+    ledger: ErasureLedger | None, resident: Resident, now: datetime, reason: str
+) -> None:
+    """Into the ledger before the commit (services/privacy/ledger.py)."""
+    assert resident.id is not None
+    if resident.public_key is None:  # a row from before the keys: it gets its key now
+        resident.public_key = uuid4().hex
+    if ledger is not None:
+        entry = LedgerEntry(now, reason, resident.id, resident.public_key)
+        await asyncio.to_thread(ledger.record, entry)
+
+
 async def erase(
-    session: AsyncSession, resident: Resident, now: datetime, *, reason: str = "request"
+    session: AsyncSession,
+    resident: Resident,
+    now: datetime,
+    *,
+    reason: str = "request",
+    ledger: ErasureLedger | None,
 ) -> int:
     """Removes the resident's personal data everywhere; returns how many cases were touched.
-    Committed. `reason` is "request" (/forget) or "retention" (the scheduled job)."""
+    Committed, then SQLite's log is emptied of the old pages. `reason` is "request" (/forget)
+    or "retention" (the scheduled job); `ledger` as for `request_erasure`."""
     assert resident.id is not None
     rid, chat = resident.id, resident.telegram_id
     tickets = (await session.exec(select(Ticket).where(Ticket.resident_id == rid))).all()
@@ -140,7 +161,7 @@ async def erase(
         await session.exec(
             delete(PushSubscription).where(col(PushSubscription.ticket_id).in_(ticket_ids))
         )
-    await _forget_channel(session, rid, chat)
+    await forget_channel(session, rid, chat)
     resident.full_name = resident.username = resident.phone = None
     resident.telegram_id = None
     resident.blocked_at = None
@@ -159,33 +180,9 @@ async def erase(
             detail=f"resident {rid}; {len(tickets)} case(s); {reason}",
         )
     )
+    await _write_down(ledger, resident, now, reason)
+    session.add(resident)
     await session.commit()
+    if isinstance(session.bind, AsyncEngine):
+        await truncate_wal(session.bind)
     return len(tickets)
-
-
-async def _forget_channel(session: AsyncSession, resident_id: int, chat: int | None) -> None:
-    """Messages still to go to them are cancelled; what links their chat to cases is gone."""
-    await session.exec(
-        update(Notification)
-        .where(
-            col(Notification.recipient_kind) == RecipientKind.RESIDENT,
-            col(Notification.recipient_id) == resident_id,
-            col(Notification.status) == DeliveryStatus.PENDING,
-        )
-        .values(status=DeliveryStatus.FAILED, last_error="erased at the resident's request")
-    )
-    if chat is None:
-        return
-    await session.exec(  # their receipts and updates; a staff member's own copies stay
-        delete(ChannelMessage).where(
-            col(ChannelMessage.chat_id) == chat, col(ChannelMessage.purpose).not_in(STAFF_COPIES)
-        )
-    )
-    await session.exec(
-        delete(ConversationState).where(col(ConversationState.key).like(f"fsm:{chat}:{chat}:%"))
-    )
-    await session.exec(
-        update(AuditEntry)
-        .where(col(AuditEntry.actor_telegram_id) == chat, col(AuditEntry.staff_id).is_(None))
-        .values(actor_telegram_id=None)
-    )

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import Resident, Ticket
 from models.enums import OPEN_STATUSES
 from services.privacy.erasure import erase
+from services.privacy.ledger import ErasureLedger
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ def years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
-async def apply_retention(session: AsyncSession, now: datetime, years: int) -> RetentionResult:
+async def apply_retention(
+    session: AsyncSession, now: datetime, years: int, *, ledger: ErasureLedger | None
+) -> RetentionResult:
     cases = (
         select(
             col(Ticket.resident_id).label("resident_id"),
@@ -50,7 +53,7 @@ async def apply_retention(session: AsyncSession, now: datetime, years: int) -> R
         await session.exec(free.where(col(Resident.erasure_requested_at).is_not(None)))
     ).all()
     for resident in waiting:
-        await erase(session, resident, now, reason="request")
+        await erase(session, resident, now, reason="request", ledger=ledger)
     cutoff = years_before(now, years)
     expired = (
         await session.exec(
@@ -61,5 +64,5 @@ async def apply_retention(session: AsyncSession, now: datetime, years: int) -> R
         )
     ).all()
     for resident in expired:
-        await erase(session, resident, now, reason="retention")
+        await erase(session, resident, now, reason="retention", ledger=ledger)
     return RetentionResult(requests_completed=len(waiting), anonymised=len(expired))

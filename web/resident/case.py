@@ -17,6 +17,7 @@ from services.cases.lifecycle import OPEN
 from services.cases.views import load_ticket_view, resident_story
 from services.errors import DomainError, InvalidInput, TicketNotFound
 from services.privacy import erasure
+from services.privacy.ledger import ErasureLedger
 from web.security import CSRF_FIELD
 from web.state import State, WebState
 
@@ -127,7 +128,8 @@ async def _erase(
     """As /forget: now, or once the open case is closed (its answer needs the contact)."""
     if form.get("confirm") != "yes":
         raise InvalidInput("confirm")
-    return await erasure.request_erasure(session, resident, state.ctx.clock.now())
+    ledger = ErasureLedger(state.ctx.settings.erasure_ledger_path)
+    return await erasure.request_erasure(session, resident, state.ctx.clock.now(), ledger=ledger)
 
 
 async def _subscribe(

@@ -97,7 +97,7 @@ async def test_the_first_answer_is_kept_once_and_never_moved_later(session: Asyn
     await desk.reply(session, late, lan, "Đã nhận (ghi bổ sung)", at=at(5), now=NOW)
     assert await stored(session, late) == at(5)
 
-    await erasure.erase(session, resident, NOW)
+    await erasure.erase(session, resident, NOW, ledger=None)
     assert await stored(session, case) == at(6), "erasure keeps every report figure"
 
 

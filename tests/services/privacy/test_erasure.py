@@ -4,7 +4,7 @@ residents past the retention period."""
 
 import dataclasses
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,103 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.context import build_context
 from config.settings import Settings
-from models import (
-    AttachmentKind,
-    AuditEntry,
-    Channel,
-    ChannelMessage,
-    ConversationState,
-    EventKind,
-    Kind,
-    Rating,
-    Resident,
-    Role,
-    Ticket,
-    TicketEvent,
-)
+from models import AuditEntry, EventKind, Rating, TicketEvent
 from scheduler import jobs
-from services.calendar.deadlines import DeadlinePolicy
-from services.calendar.working_days import WorkingCalendar
-from services.cases import follow_up, tickets
-from services.cases.tickets import AttachmentDraft, TicketDraft
 from services.clock import FixedClock
-from services.communes import registry as communes
 from services.desk import actions as desk
-from services.people import residents, staff
 from services.privacy import erasure
+from services.privacy.ledger import ErasureLedger
 from services.statistics.figures import Period, compute
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-POLICY = DeadlinePolicy(WorkingCalendar(), VN)
-NOW = datetime(2024, 12, 20, 3, 0, tzinfo=UTC)
-HOA_ID = 987654321
-SECRETS = (
-    "Nguyễn Thị Hoa",
-    "hoa_nt_yenphu",
-    "0912345678",
-    str(HOA_ID),
-    "Ổ gà lớn trước cổng trường",
-    "AgACphotoHoa",
-    "ảnh chụp sáng nay",
-    "Nhà tôi ở số 12",
-    "cán bộ nhiệt tình",
-    "21.0278",
-)
-
-
-def at(day: int, month: int = 11) -> datetime:
-    return datetime(2024, month, day, 9, 0, tzinfo=VN)
-
-
-async def _world(session: AsyncSession):  # type: ignore[no-untyped-def]
-    commune = await communes.add_commune(session, "7060", year=2024, population=1000)
-    officer = await staff.add_staff(session, commune, telegram_id=1, role=Role.OFFICER, name="Lan")
-    hoa = await residents.get_or_create_by_telegram(
-        session, HOA_ID, full_name="Nguyễn Thị Hoa", username="hoa_nt_yenphu"
-    )
-    an = await residents.get_or_create_by_telegram(
-        session, 2002, full_name="Trần An", username=None
-    )
-
-    async def file(who: Resident, text: str, when: datetime, **extra: object) -> Ticket:
-        draft = TicketDraft(
-            kind=Kind.REPORT,
-            category_id=None,
-            text=text,
-            received_at=when,
-            channel=Channel.TELEGRAM,
-            **extra,  # type: ignore[arg-type]
-        )
-        return await tickets.submit_ticket(
-            session, commune=commune, resident=who, draft=draft, policy=POLICY, now=when
-        )
-
-    closed = await file(
-        hoa,
-        "Ổ gà lớn trước cổng trường",
-        at(4),
-        phone="0912345678",
-        latitude=21.0278,
-        longitude=105.8342,
-        attachments=[
-            AttachmentDraft(AttachmentKind.PHOTO, "AgACphotoHoa", caption="ảnh chụp sáng nay")
-        ],
-    )
-    await follow_up.add_info(session, closed, hoa, "Nhà tôi ở số 12", at=at(5), now=at(5))
-    await desk.reply(
-        session, closed, officer, "Chào chị Nguyễn Thị Hoa, đã ghi nhận", at=at(6), now=at(6)
-    )
-    await desk.close(session, closed, officer, "Đã vá xong", at=at(8), now=at(8))
-    await follow_up.rate(
-        session, closed, hoa, Rating.SATISFIED, at=at(9), comment="cán bộ nhiệt tình"
-    )
-    others = await file(an, "Đèn đường ngõ 5 bị hỏng", at(10))
-    session.add(ConversationState(key=f"fsm:{HOA_ID}:{HOA_ID}:default", state="Filing:text"))
-    session.add(
-        ChannelMessage(chat_id=HOA_ID, message_id=7, ticket_id=closed.id, purpose="receipt")
-    )
-    await session.commit()
-    return commune, officer, hoa, an, closed, others
+from tests.services.privacy.world import NOW, POLICY, SECRETS, at, hoa_world
 
 
 async def _fresh(session: AsyncSession, *rows: object) -> None:
@@ -126,14 +37,18 @@ async def _everything(session: AsyncSession) -> str:
     return "\n".join(rows)
 
 
-async def test_erasure_leaves_no_personal_data_and_the_same_numbers(session: AsyncSession) -> None:
-    commune, _officer, hoa, _an, closed, others = await _world(session)
+async def test_erasure_leaves_no_personal_data_and_the_same_numbers(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    commune, _officer, hoa, _an, closed, others = await hoa_world(session)
     november = Period(date(2024, 11, 1), date(2024, 11, 30))
     before = (await compute(session, POLICY, [commune.id], november, now=NOW)).as_dict()
     everything = await _everything(session)
     assert [s for s in SECRETS if s not in everything] == [], "the test data is there"
 
-    outcome = await erasure.request_erasure(session, hoa, NOW)
+    outcome = await erasure.request_erasure(
+        session, hoa, NOW, ledger=ErasureLedger(tmp_path / "erasures.ledger")
+    )
 
     assert outcome == erasure.ErasureOutcome(erased=True, open_cases=0)
     everything = await _everything(session)
@@ -163,15 +78,17 @@ async def test_erasure_leaves_no_personal_data_and_the_same_numbers(session: Asy
 
 
 async def test_erasure_waits_for_open_cases_then_the_job_completes_it(
-    session: AsyncSession, engine: AsyncEngine
+    session: AsyncSession, engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    _commune, officer, hoa, an, closed, others = await _world(session)
-    outcome = await erasure.request_erasure(session, an, NOW)
+    _commune, officer, hoa, an, closed, others = await hoa_world(session)
+    ledger = ErasureLedger(tmp_path / "erasures.ledger")
+    outcome = await erasure.request_erasure(session, an, NOW, ledger=ledger)
     assert outcome == erasure.ErasureOutcome(erased=False, open_cases=1)
     await _fresh(session, an)
     assert an.full_name == "Trần An" and an.erasure_requested_at == NOW
 
-    ctx = build_context(Settings(database_url="sqlite:///unused.db"), engine, FixedClock(NOW))
+    settings = Settings(database_url="sqlite:///unused.db", erasure_ledger=str(ledger.path))
+    ctx = build_context(settings, engine, FixedClock(NOW))
     await jobs.retention_job(ctx)
     await _fresh(session, an)
     assert an.erased_at is None, "its case is still open"
@@ -197,3 +114,11 @@ async def test_erasure_waits_for_open_cases_then_the_job_completes_it(
     assert sorted(audits) == sorted(
         [f"resident {an.id}; 1 case(s); request", f"resident {hoa.id}; 1 case(s); retention"]
     )
+    written = [(e.reason, e.resident_id, e.key) for e in ledger.entries()]
+    assert written == [
+        ("waiting", an.id, an.public_key),
+        ("request", an.id, an.public_key),
+        ("retention", hoa.id, hoa.public_key),
+    ], "the ledger has each erasure, by id and pseudonymous key"
+    kept = ledger.path.read_text(encoding="utf-8")
+    assert [s for s in (*SECRETS, "Trần An") if s in kept] == [], "and nothing that names them"
