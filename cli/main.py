@@ -4,16 +4,16 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.ui.deeplinks import fetch_bot_username, invite_link, invite_payload
 from cli import calendar as cli_calendar
 from cli import cases as cli_cases
 from cli import database as cli_db
 from cli import poster as cli_poster
 from cli import province as cli_province
+from cli import staff as cli_staff
 from cli import superior as cli_superior
 from cli.report import build as cli_report
 from cli.report import settings as cli_report_admin
@@ -32,7 +32,7 @@ from services.errors import (
     StaffExists,
     VillageExists,
 )
-from services.people import invites, staff
+from services.people import staff
 
 COMMANDS = (
     "commune",
@@ -50,7 +50,6 @@ COMMANDS = (
 )
 _ = translation().gettext  # the CLI speaks Vietnamese, like the people who run it
 Action = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[str]]
-ROLE_NAMES = {Role.OFFICER: "Officer", Role.LEADER: "Leader", Role.ADMIN: "Admin"}  # as the bot
 
 
 def _this_year(settings: Settings) -> int:
@@ -132,46 +131,6 @@ async def staff_add(session: AsyncSession, args: argparse.Namespace, settings: S
     )
 
 
-async def staff_invite(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
-    commune = await communes.get_commune(session, args.commune)
-    invite = await invites.create_invite(
-        session,
-        commune,
-        role=Role(args.role),
-        now=datetime.now(UTC),
-        hours=args.hours,
-        name=args.name,
-        title=args.title,
-    )
-    until = invite.expires_at.astimezone(settings.tz).strftime("%H:%M, %d/%m/%Y")
-    head = _("Invitation to join {commune} as {role}: it works once, until {time}.").format(
-        commune=commune.name, role=_(ROLE_NAMES[invite.role]), time=until
-    )
-    try:
-        username = await fetch_bot_username(settings.require_token(), settings.bot_api_url)
-    except (ConfigError, RuntimeError) as exc:
-        reason = str(exc) if isinstance(exc, RuntimeError) else _("no valid BOT_TOKEN")
-        payload = invite_payload(invite.token)
-        return "\n".join(
-            [
-                head,
-                _("Could not ask Telegram for the bot's username ({reason}).").format(
-                    reason=reason
-                ),
-                _("Invitation code: {payload}").format(payload=payload),
-                _("The link: put the bot's username (without @) in place of BOT_USERNAME:"),
-                f"https://t.me/BOT_USERNAME?start={payload}",
-            ]
-        )
-    return "\n".join(
-        [
-            head,
-            invite_link(username, invite.token),
-            _("Send it only to that person: whoever opens it first becomes staff."),
-        ]
-    )
-
-
 async def staff_list(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     commune = await communes.get_commune(session, args.commune)
     rows = await staff.list_staff(session, commune)
@@ -227,13 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     sadd.add_argument("--name", required=True)
     sadd.add_argument("--title")
     sadd.set_defaults(run=staff_add)
-    sinvite = members.add_parser("invite", help="a one-time link that makes its user staff")
-    sinvite.add_argument("--commune", required=True)
-    sinvite.add_argument("--role", choices=[r.value for r in Role], required=True)
-    sinvite.add_argument("--name", help="else the name on their Telegram account")
-    sinvite.add_argument("--title")
-    sinvite.add_argument("--hours", type=int, default=invites.DEFAULT_HOURS)
-    sinvite.set_defaults(run=staff_invite)
+    cli_staff.add_commands(members)  # invite, invitations, revoke-invitation
     slist = members.add_parser("list")
     slist.add_argument("--commune", required=True)
     slist.set_defaults(run=staff_list)

@@ -19,6 +19,7 @@ from handlers.resident.fallback import stale_button
 from handlers.routing import attach
 from handlers.staff import admin as staff_admin
 from handlers.staff import group as staff
+from handlers.staff import invitations as staff_invitations
 from handlers.staff import onboarding as staff_onboarding
 
 
@@ -32,6 +33,7 @@ def build_root_router() -> Router:
     attach(
         root,
         staff_onboarding.router,
+        staff_invitations.router,
         staff_admin.router,
         staff.router,
         desk_log.router,  # /log: cases from other channels, before the resident flow

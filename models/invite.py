@@ -23,3 +23,7 @@ class StaffInvite(SQLModel, table=True):
     expires_at: datetime
     used_at: datetime | None = None
     used_by_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Set when an admin or the CLI revokes it, or its admin is removed or demoted: the link
+    # then makes nobody staff. Reason: one of services.people.invites.REVOKE_REASONS.
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = Field(default=None, max_length=40)

@@ -71,6 +71,11 @@ class InviteUsed(DomainError):
     """The invitation was already used: each works once."""
 
 
+class InviteRevoked(DomainError):
+    """The invitation was revoked, or the admin who made it was removed or is no longer an
+    admin: it makes nobody staff."""
+
+
 class LastAdmin(DomainError):
     """The change would leave the commune without an admin."""
 

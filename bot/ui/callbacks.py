@@ -94,6 +94,12 @@ class InviteRole(CallbackData, prefix="si1"):
     role: str
 
 
+class InviteRevoke(CallbackData, prefix="sv1"):
+    """/invite lists the open invitations, each with this button."""
+
+    invite_id: Number
+
+
 class StaffList(CallbackData, prefix="sl1"):
     """/staff: the commune's staff (also "back" from a member)."""
 

@@ -1,4 +1,5 @@
-"""Staff join by a one-time link: /invite makes one (admins), /start inv-… redeems it."""
+"""Staff join by a one-time link: /invite makes one (admins), /start inv-… redeems it
+unless it was used, has expired or was revoked (also when its admin left)."""
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -14,11 +15,13 @@ from bot.ui.staff_text import role_duties, role_label
 from config.context import AppContext
 from handlers.replies import admin_for_button, send_privately
 from handlers.staff.admin import show
+from handlers.staff.invitations import invite_screen, only_admins
 from models import Commune, Role
 from services.desk import roster as staff_admin_service
 from services.errors import (
     InviteExpired,
     InviteNotFound,
+    InviteRevoked,
     InviteUsed,
     NotAuthorized,
     StaffExists,
@@ -27,10 +30,6 @@ from services.people import invites
 
 router = Router(name="staff_onboarding")
 ADMIN = (Role.ADMIN,)
-
-
-def only_admins() -> str:
-    return _("Only an admin of the commune can invite staff.")
 
 
 @router.message(
@@ -65,6 +64,13 @@ async def join(
     except InviteExpired:
         await message.answer(_("Sorry, this invitation has expired.") + " " + ask_again)
         return
+    except InviteRevoked:
+        await message.answer(
+            _("Sorry, this invitation has been withdrawn and no longer works. Nothing has changed.")
+            + " "
+            + ask_again
+        )
+        return
     except StaffExists:
         invite = await invites.find_invite(session, token)
         commune = await session.get(Commune, invite.commune_id)
@@ -84,7 +90,9 @@ async def join(
 
 
 @router.message(Command("invite"))
-async def invite(message: Message, command: CommandObject, session: AsyncSession) -> None:
+async def invite(
+    message: Message, command: CommandObject, session: AsyncSession, ctx: AppContext
+) -> None:
     assert message.from_user is not None
     try:
         found = await staff_admin_service.administered_communes(
@@ -99,18 +107,19 @@ async def invite(message: Message, command: CommandObject, session: AsyncSession
             reply_markup=keyboards.invite_communes(found),
         )
         return
-    assert found[0].id is not None
-    await message.answer(
-        _("Invite someone to the staff of {commune}. Choose their role:").format(
-            commune=escape(found[0].name)
-        ),
-        reply_markup=keyboards.invite_roles(found[0].id),
+    text, markup = await invite_screen(
+        session,
+        found[0],
+        private=message.chat.type == "private",
+        now=ctx.clock.now(),
+        tz=ctx.tz,
     )
+    await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(InviteCommune.filter())
 async def commune_chosen(
-    query: CallbackQuery, callback_data: InviteCommune, session: AsyncSession
+    query: CallbackQuery, callback_data: InviteCommune, session: AsyncSession, ctx: AppContext
 ) -> None:
     found = await admin_for_button(
         query, session, callback_data.commune_id, "staff_invited", only_admins()
@@ -119,10 +128,11 @@ async def commune_chosen(
         return
     commune, _admin = found
     await query.answer()
-    text = _("Invite someone to the staff of {commune}. Choose their role:").format(
-        commune=escape(commune.name)
+    private = isinstance(query.message, Message) and query.message.chat.type == "private"
+    await show(
+        query,
+        *await invite_screen(session, commune, private=private, now=ctx.clock.now(), tz=ctx.tz),
     )
-    await show(query, text, keyboards.invite_roles(callback_data.commune_id))
 
 
 @router.callback_query(InviteRole.filter())

@@ -26,6 +26,8 @@ from services.errors import (
     NotAuthorized,
     StaffNotFound,
 )
+from services.people.invites import INVITER_DEMOTED, INVITER_REMOVED
+from services.people.revocation import revoke_made_by
 from services.people.staff import memberships
 
 
@@ -123,6 +125,9 @@ async def change_role(
     old = member.role
     member.role = role
     session.add(member)
+    revoked = 0
+    if old is Role.ADMIN:  # their links must not make anyone staff any more
+        revoked = await revoke_made_by(session, member, INVITER_DEMOTED, now)
     session.add(
         AuditEntry(
             at=now,
@@ -131,7 +136,8 @@ async def change_role(
             actor_telegram_id=admin.telegram_id,
             action="staff_role_changed",
             allowed=True,
-            detail=f"{member.name} (staff {member.id}): {old.value} -> {role.value}",
+            detail=f"{member.name} (staff {member.id}): {old.value} -> {role.value}"
+            + (f"; {revoked} open invitation(s) revoked" if revoked else ""),
         )
     )
     await session.commit()
@@ -147,6 +153,7 @@ async def remove_staff(
     await _keep_an_admin(session, member)
     member.active = False
     session.add(member)
+    revoked = await revoke_made_by(session, member, INVITER_REMOVED, now)
     assigned = (
         await session.exec(
             select(Ticket)
@@ -196,7 +203,8 @@ async def remove_staff(
             action="staff_removed",
             allowed=True,
             detail=f"{member.name} (staff {member.id}, {member.role.value}); "
-            f"{len(returned)} open case(s) unassigned",
+            f"{len(returned)} open case(s) unassigned"
+            + (f"; {revoked} open invitation(s) revoked" if revoked else ""),
         )
     )
     await session.commit()

@@ -1,5 +1,7 @@
 """Staff invitations: a one-time, expiring token that makes whoever redeems it staff of a
-commune, so nobody needs to know a Telegram id."""
+commune, so nobody needs to know a Telegram id. An invitation an admin made lives only as
+long as they are an active admin: removing or demoting them revokes it, and redeeming checks
+it again. Those the CLI made (no inviter) last until revoked or expired."""
 
 import secrets
 from datetime import datetime, timedelta
@@ -13,6 +15,7 @@ from services.errors import (
     InvalidInput,
     InviteExpired,
     InviteNotFound,
+    InviteRevoked,
     InviteUsed,
     NotAuthorized,
     StaffExists,
@@ -24,6 +27,8 @@ from services.text import nfc
 TOKEN_BYTES = 32
 DEFAULT_HOURS = 72
 MAX_HOURS = 24 * 30
+# StaffInvite.revoked_reason
+REVOKED, INVITER_REMOVED, INVITER_DEMOTED = "revoked", "inviter_removed", "inviter_demoted"
 
 
 def _clean(text: str | None, limit: int) -> str | None:
@@ -91,6 +96,18 @@ async def create_invite(
     return invite
 
 
+async def _inviter_still_admin(session: AsyncSession, invite: StaffInvite) -> bool:
+    if invite.created_by_staff_id is None:  # made with the CLI
+        return True
+    inviter = await session.get(Staff, invite.created_by_staff_id)
+    return (
+        inviter is not None
+        and inviter.active
+        and inviter.role is Role.ADMIN
+        and inviter.commune_id == invite.commune_id
+    )
+
+
 async def find_invite(session: AsyncSession, token: str) -> StaffInvite:
     invite = (await session.exec(select(StaffInvite).where(StaffInvite.token == token))).first()
     if invite is None:
@@ -108,11 +125,25 @@ async def redeem_invite(
     now: datetime,
 ) -> Staff:
     """Makes this Telegram user staff of the invitation's commune and uses the invitation
-    up. Unknown, used or expired tokens, and people already active staff of that commune,
-    are refused with nothing changed."""
+    up. Unknown, used, revoked or expired tokens, those whose admin is no longer one, and
+    people already active staff of that commune, are refused with nothing changed (a
+    revoked one is recorded in the audit log)."""
     invite = await find_invite(session, token)
     if invite.used_at is not None:
         raise InviteUsed()
+    if invite.revoked_at is not None or not await _inviter_still_admin(session, invite):
+        session.add(
+            AuditEntry(
+                at=now,
+                commune_id=invite.commune_id,
+                actor_telegram_id=telegram_id,
+                action="staff_joined",
+                allowed=False,
+                detail=f"invitation {invite.id}: {invite.revoked_reason or 'inviter not admin'}",
+            )
+        )
+        await session.commit()
+        raise InviteRevoked()
     if invite.expires_at <= now:
         raise InviteExpired()
     existing = (
@@ -128,11 +159,13 @@ async def redeem_invite(
     claimed = await session.exec(  # compare-and-set: of two people at once, one wins
         update(StaffInvite)
         .where(col(StaffInvite.id) == invite.id, col(StaffInvite.used_at).is_(None))
+        .where(col(StaffInvite.revoked_at).is_(None))  # nor revoked meanwhile
         .values(used_at=now, used_by_telegram_id=telegram_id)
     )
     if claimed.rowcount != 1:
         await session.rollback()
-        raise InviteUsed()
+        await session.refresh(invite)
+        raise InviteUsed() if invite.used_at is not None else InviteRevoked()
     member = existing or Staff(
         commune_id=invite.commune_id, telegram_id=telegram_id, name=name, role=invite.role
     )

@@ -15,6 +15,7 @@ from bot.ui.callbacks import (
     DropTemplate,
     ExportPick,
     InviteCommune,
+    InviteRevoke,
     InviteRole,
     LogCommune,
     MyTicketAction,
@@ -129,6 +130,7 @@ async def admin_buttons(
     template: int,
     version: int,
     letters: Sequence[int],
+    invitations: Sequence[int],
 ) -> None:
     """In A's admin's private chat: B's reports, export, staff, invitations, canned replies,
     apology letters."""
@@ -151,6 +153,7 @@ async def admin_buttons(
             for version in (1, 2)
             for action in ("approve", "edit")
         ]
+    datas += [InviteRevoke(invite_id=invite).pack() for invite in invitations]
     for member in staff:
         datas += [
             StaffMember(staff_id=member).pack(),

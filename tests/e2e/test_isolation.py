@@ -2,7 +2,7 @@
 button they have (and buttons forged with commune B's ids), see nothing of commune B's cases
 in any message, pop-up, report or export, and change nothing of commune B."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,10 +19,11 @@ from models import (
     ReportVersion,
     Role,
     Staff,
+    StaffInvite,
     Ticket,
     Village,
 )
-from services.people import staff
+from services.people import invites, staff
 from services.statistics import figures as statistics
 from services.statistics.periods import Period
 from tests.e2e.conftest import StaffSpec, make_commune
@@ -70,6 +71,10 @@ async def test_commune_a_sees_and_changes_nothing_of_commune_b(
     [b_version] = await ids_of(db, ReportVersion, b.id)
     b_letters = await ids_of(db, ApologyLetter, b.id)
     assert b_letters and await ids_of(db, ApologyLetter, a.id), "late cases: drafts"
+    b_commune = await db.get(Commune, b.id)
+    assert b_commune is not None
+    await invites.create_invite(db, b_commune, role=Role.ADMIN, now=datetime.now(UTC))
+    b_invites = await ids_of(db, StaffInvite, b.id)
     b_before = await snapshot(db, b.id)
     b_chats = (b.group, b.admin, b.officer, *b.residents)
     b_heard = [len(fake.sent_messages(chat)) for chat in b_chats]
@@ -100,7 +105,9 @@ async def test_commune_a_sees_and_changes_nothing_of_commune_b(
         await press(fake, seen, a.admin, card, AssignTo(ticket_id=a_ticket, staff_id=member).pack())
     await card_buttons(fake, seen, a.officer, card, b_tickets[3:4], b_staff, b_template)
     await card_buttons(fake, seen, a.both, card, b_tickets, b_staff, b_template)
-    await admin_buttons(fake, seen, a.admin, b.id, b_staff, b_template, b_version, b_letters)
+    await admin_buttons(
+        fake, seen, a.admin, b.id, b_staff, b_template, b_version, b_letters, b_invites
+    )
     await filing_with_b_choices(fake, seen, a.residents[0], b_category, b_village)
 
     # A's resident: B's code is not theirs, their own same-numbered case is

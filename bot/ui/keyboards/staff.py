@@ -1,4 +1,5 @@
-"""Buttons of the staff desk: inviting staff, changing their role, removing them."""
+"""Buttons of the staff desk: inviting staff, revoking invitations, changing a member's role,
+removing them."""
 
 from collections.abc import Sequence
 
@@ -8,6 +9,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.ui.callbacks import (
     InviteCommune,
+    InviteRevoke,
     InviteRole,
     StaffList,
     StaffMember,
@@ -15,7 +17,7 @@ from bot.ui.callbacks import (
     StaffRoleChange,
 )
 from bot.ui.staff_text import role_label
-from models import Commune, Role, Staff
+from models import Commune, Role, Staff, StaffInvite
 
 
 def invite_communes(items: Sequence[Commune]) -> InlineKeyboardMarkup:
@@ -27,11 +29,19 @@ def invite_communes(items: Sequence[Commune]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def invite_roles(commune_id: int) -> InlineKeyboardMarkup:
+def invite_roles(commune_id: int, revocable: Sequence[StaffInvite] = ()) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for role in (Role.OFFICER, Role.LEADER, Role.ADMIN):
         builder.button(
             text=role_label(role), callback_data=InviteRole(commune_id=commune_id, role=role.value)
+        )
+    for invite in revocable:
+        assert invite.id is not None
+        builder.button(
+            text=_("🗑 Revoke invitation #{id} · {role}").format(
+                id=invite.id, role=role_label(invite.role)
+            ),
+            callback_data=InviteRevoke(invite_id=invite.id),
         )
     builder.adjust(1)
     return builder.as_markup()
