@@ -20,6 +20,7 @@ from cli.report import settings as cli_report_admin
 from config.settings import ConfigError, Settings, load_settings
 from locales.catalogs import translation
 from models import Role
+from reports.sandbox import RenderTooCostly
 from services.communes import registry as communes
 from services.database.engine import create_engine_for, session_factory
 from services.database.migrations import upgrade_database
@@ -33,6 +34,7 @@ from services.errors import (
     VillageExists,
 )
 from services.people import staff
+from services.reporting.placeholders import SectionTextRefused, describe
 
 COMMANDS = (
     "commune",
@@ -216,8 +218,15 @@ def explain(exc: DomainError) -> str:
         return _("The village {name} already exists.").format(name=exc)
     if isinstance(exc, StaffExists):
         return _("{name} is already staff of this commune.").format(name=exc)
+    if isinstance(exc, SectionTextRefused):
+        return describe(exc, _)
     if isinstance(exc, InvalidInput):
         return _("Invalid value: {detail}").format(detail=exc)
+    if isinstance(exc, RenderTooCostly):
+        return _(
+            "The report could not be made: writing its sections took too long or grew too "
+            "large. Nothing was written."
+        )
     return str(exc)
 
 

@@ -67,7 +67,9 @@ class ReportSettings(SQLModel, table=True):
 
 
 class ReportSection(SQLModel, table=True):
-    """A commune's own text (a jinja2 template) for one free-text section of its reports."""
+    """A commune's own text for one free-text section of its reports: plain text with
+    `{{ name }}` placeholders (services/reporting/placeholders.py; older rows may hold jinja2
+    template code, which is not run: the default stands in)."""
 
     __table_args__ = (UniqueConstraint("commune_id", "section"),)
 

@@ -16,7 +16,7 @@ from models import Channel, Commune, ReportKind, ReportSettings, Superior
 from reports import formatting as fmt
 from reports import queries
 from reports.queries import Row
-from reports.sections import render_all
+from reports.sections import render_sections
 from reports.variables import section_variables, title_for
 from services.calendar.deadlines import DeadlinePolicy
 from services.errors import CommuneNotFound, InvalidInput
@@ -55,6 +55,7 @@ class BuiltReport:
     superiors: list[Superior] = field(default_factory=list)
     place: str = ""
     sections: dict[str, list[str]] = field(default_factory=dict)  # paragraphs per section
+    fallbacks: list[str] = field(default_factory=list)  # own texts skipped for the default
     by_channel: list[Row] = field(default_factory=list)
     by_category: list[Row] = field(default_factory=list)
     answered_by_month: dict[str, int] = field(default_factory=dict)
@@ -159,6 +160,7 @@ async def build_report(
         generated_on=generated_at.date(),
         as_of=_last_day(moment, generated_at),
     )
+    rendered = await render_sections(variables, overrides, request.sections)
     return BuiltReport(
         request=request,
         communes=communes,
@@ -168,7 +170,8 @@ async def build_report(
         settings=settings,
         superiors=superiors,
         place=place,
-        sections=render_all(variables, overrides, request.sections),
+        sections=rendered.sections,
+        fallbacks=rendered.fallbacks,
         by_channel=by_channel,
         by_category=by_category,
         answered_by_month=stats.answered_by_month,

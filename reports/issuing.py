@@ -122,8 +122,9 @@ async def section_text(
     version: ReportVersion,
     section: str,
     now: datetime,
-) -> str:
+) -> tuple[str, bool]:
     """A section of this version as it reads in the document (rendered, not its template),
-    for a leader to copy and change."""
+    for a leader to copy and change; and whether that is the default text standing in for
+    an own text that could not be used."""
     built = await build_report(session, policy, request_for(version, version.sections), now=now)
-    return "\n".join(built.sections.get(section, []))
+    return "\n".join(built.sections.get(section, [])), section in built.fallbacks

@@ -1,62 +1,54 @@
-"""The report's free-text sections: jinja2 templates that commune admins may rewrite, so
-they run in jinja2's sandbox with a fixed set of variables (reports.variables).
+"""The report's free-text sections. The defaults, templates/sections/<name>.j2, are jinja2
+templates of ours (reports.sandbox); a commune's or a version's own text is plain text with
+`{{ name }}` placeholders (services/reporting/placeholders.py), never run as a template.
 
 Which text a section uses: the request's own edit, else the commune's (ReportSection),
-else the default in templates/sections/<name>.j2. Each non-blank line of the rendered text
-is one paragraph of the document."""
+else the default. An own text that cannot be used (one saved before placeholders, with
+jinja2's tags or filters) is skipped, the default is used, and the section is listed in
+`Rendered.fallbacks` for whoever reads the report to be told. Each non-blank line of the
+rendered text is one paragraph of the document.
 
+`render_sections` runs off the event loop, in a worker thread, so that the bot answers
+everyone else meanwhile, and fails with RenderTooCostly after RENDER_SECONDS."""
+
+import asyncio
+import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from reports import formatting as fmt
-from reports.variables import NAMES, sample_variables
+from reports import sandbox
+from reports.sandbox import Budget, RenderTooCostly
+from reports.variables import placeholder_values, sample_variables
 from services.errors import InvalidInput
+from services.reporting import placeholders
 from services.reporting.settings import SECTIONS
 
-if TYPE_CHECKING:
-    from jinja2.sandbox import SandboxedEnvironment
+__all__ = [
+    "SECTIONS",
+    "RenderTooCostly",
+    "Rendered",
+    "check_default",
+    "default",
+    "paragraphs",
+    "render_all",
+    "render_sections",
+    "unusable",
+]
 
-__all__ = ["SECTIONS", "check", "default", "paragraphs", "render", "render_all"]
-
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "sections"
-MAX_LENGTH = 20_000
+RENDER_SECONDS = 20.0
 _SPACES = re.compile(r"[ \u00a0]{2,}")
 
 
-def _number(value: Any) -> str:
-    return fmt.number(value)
-
-
-def _percent(value: Any) -> str:
-    return fmt.percent(value)
-
-
-@cache
-def _environment() -> "SandboxedEnvironment":
-    """jinja2's sandbox, and no huge powers or repeated strings that would stall a report;
-    made when a report or a section is first rendered (jinja2 is not needed before)."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment, SecurityError
-
-    class Sandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            if operator == "**" and isinstance(right, int) and abs(right) > 64:
-                raise SecurityError("a power above 64 is not allowed in a section")
-            if operator == "*":
-                sizes = [len(v) for v in (left, right) if isinstance(v, str | list | tuple)]
-                counts = [v for v in (left, right) if isinstance(v, int)]
-                if sizes and counts and max(sizes) * max(counts) > MAX_LENGTH:
-                    raise SecurityError("the text would be too long")
-            return super().call_binop(context, operator, left, right)
-
-    env = Sandbox(undefined=StrictUndefined, autoescape=False)
-    env.filters.update(number=_number, percent=_percent, join_vi=fmt.join_vi)
-    return env
+@dataclass
+class Rendered:
+    sections: dict[str, list[str]]
+    fallbacks: list[str] = field(default_factory=list)  # own texts skipped for the default
 
 
 @cache
@@ -71,47 +63,70 @@ def paragraphs(text: str) -> list[str]:
     return [_SPACES.sub(" ", line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def check(body: str) -> None:
-    """Raises InvalidInput with a clear message when the template does not compile, uses
-    a variable the reports do not provide, or fails on representative figures."""
-    from jinja2 import TemplateError, meta
+def check_default(body: str) -> None:
+    """A default template compiles, uses only the report's variables and renders on
+    representative figures (tests/reports check every shipped default with this)."""
+    from jinja2 import meta
 
-    if len(body) > MAX_LENGTH:
-        raise InvalidInput(f"a section has at most {MAX_LENGTH} characters")
-    try:
-        template = _environment().from_string(body)
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f" (line {line})" if line else ""
-        raise InvalidInput(f"the section's template does not compile{where}: {exc}") from exc
-    unknown = sorted(meta.find_undeclared_variables(_environment().parse(body)) - NAMES)
+    env = sandbox.environment()
+    unknown = sorted(meta.find_undeclared_variables(env.parse(body)) - placeholders.NAMES)
     if unknown:
-        raise InvalidInput(
-            f"unknown variable(s) {', '.join(unknown)}; see docs/report-sections.md for "
-            f"the variables: {', '.join(sorted(NAMES))}"
-        )
-    try:
-        template.render(sample_variables())
-    except Exception as exc:  # the sandbox and the template may raise anything
-        raise InvalidInput(f"the section's template fails: {exc}") from exc
+        raise InvalidInput(f"unknown variable(s) {', '.join(unknown)}")
+    sandbox.render(env.from_string(body), sample_variables(), None)
 
 
-def render(name: str, body: str, variables: Mapping[str, Any]) -> list[str]:
-    """The section's paragraphs."""
-    try:
-        text = _environment().from_string(body).render(variables)
-    except Exception as exc:  # a stored template that no longer works: say which
-        raise InvalidInput(f"section {name}: {exc}") from exc
-    return paragraphs(text)
+def _own(name: str, overrides: tuple[Mapping[str, str], ...]) -> tuple[str | None, bool]:
+    """The own text a section uses (None: the default), and whether a later one was
+    skipped because it cannot be used."""
+    skipped = False
+    for edits in reversed(overrides):
+        text = edits.get(name) or ""
+        if not text.strip():
+            continue
+        if placeholders.usable(text):
+            return text, skipped
+        skipped = True
+    return None, skipped
 
 
-def render_all(variables: Mapping[str, Any], *overrides: Mapping[str, str]) -> dict[str, list[str]]:
+def unusable(*overrides: Mapping[str, str]) -> list[str]:
+    """The sections whose own text is skipped for the default (later overrides win)."""
+    return [name for name in SECTIONS if _own(name, overrides)[1]]
+
+
+def render_all(
+    variables: Mapping[str, Any], *overrides: Mapping[str, str], budget: Budget | None = None
+) -> Rendered:
     """Every section; later overrides win (the commune's, then the request's)."""
-    out: dict[str, list[str]] = {}
+    values = placeholder_values(dict(variables))
+    out = Rendered({})
     for name in SECTIONS:
-        body = default(name)
-        for edits in overrides:
-            if edits.get(name, "").strip():
-                body = edits[name]
-        out[name] = render(name, body, variables)
+        own, skipped = _own(name, overrides)
+        if skipped:
+            log.warning("section %s: its own text has template code; the default is used", name)
+            out.fallbacks.append(name)
+        if own is not None:
+            out.sections[name] = paragraphs(placeholders.fill(own, values))
+            continue
+        env = sandbox.environment()
+        try:
+            text = sandbox.render(env.from_string(default(name)), dict(variables), budget)
+        except RenderTooCostly:
+            raise
+        except Exception as exc:  # a default that does not work with these figures
+            raise InvalidInput(f"section {name}: {exc}") from exc
+        out.sections[name] = paragraphs(text)
     return out
+
+
+async def render_sections(variables: Mapping[str, Any], *overrides: Mapping[str, str]) -> Rendered:
+    """render_all in a worker thread, within RENDER_SECONDS (RenderTooCostly after)."""
+    budget = Budget(RENDER_SECONDS)
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(render_all, variables, *overrides, budget=budget), RENDER_SECONDS
+        )
+    except TimeoutError as exc:
+        raise RenderTooCostly("time") from exc
+    finally:
+        budget.stop()  # the thread, if still running, stops at its next step

@@ -1,4 +1,5 @@
-"""The variables a section template sees (docs/report-sections.md lists them).
+"""The variables a section sees (docs/report-sections.md lists them; their names are in
+services/reporting/placeholders.py).
 
 Counts are integers that print the Vietnamese way ({{ received }} → "1.297") and still
 compare and add as numbers; percentages print as "6,2%" and are None when there was nothing
@@ -12,6 +13,7 @@ from typing import Any
 from models import Channel, Commune, ReportKind, Superior
 from reports import formatting as fmt
 from reports.queries import Row
+from services.reporting.placeholders import COUNTS, DAYS, PERCENTS, PLACEHOLDERS
 from services.statistics.figures import Period, Statistics
 
 
@@ -34,60 +36,6 @@ class Days(Decimal):
 
     def __str__(self) -> str:
         return fmt.number(Decimal(self))
-
-
-COUNTS = (
-    "received",
-    "carried_over",
-    "handled",
-    "answered",
-    "early",
-    "on_time",
-    "late",
-    "merged",
-    "withdrawn",
-    "pending_not_due",
-    "pending_overdue",
-    "rated",
-    "participants",
-    "acknowledged_in_time",
-)
-PERCENTS = ("on_time_rate", "acknowledged_in_time_share", "satisfied_share", "participation_share")
-DAYS = ("days_to_first_answer_avg", "days_to_close_avg")
-TEXTS = (
-    "commune",
-    "commune_name",
-    "unit",
-    "ubnd",
-    "ubnd_full",
-    "place",
-    "superior",
-    "superior_short",
-    "title",
-    "subject",
-    "period",
-    "in_period",
-    "period_start",
-    "period_end",
-    "year",
-    "as_of",
-    "report_date",
-    "channel_words",
-    "channels_used",
-)
-OTHERS = (
-    "superiors",
-    "digital",
-    "categories",
-    "resolved",
-    "forwarded",
-    "rejected",
-    "pending",
-    "to_answer",
-    "population",
-    "households",
-)
-NAMES = frozenset((*COUNTS, *PERCENTS, *DAYS, *TEXTS, *OTHERS))
 
 
 def communes_words(communes: Sequence[Commune]) -> str:
@@ -175,6 +123,23 @@ def section_variables(
         value = getattr(statistics, name)
         values[name] = None if value is None else Days(value)
     return values
+
+
+def _words(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name == "categories":
+        return fmt.join_vi([f"{c['name']} ({c['count']} lượt)" for c in value])
+    if isinstance(value, list):
+        return fmt.join_vi(value)
+    return str(value)
+
+
+def placeholder_values(variables: dict[str, Any]) -> dict[str, str]:
+    """What each `{{ name }}` of a person's text reads as: the value's words ("1.297",
+    "6,2%"); nothing for a share that cannot be computed; lists joined the Vietnamese way
+    ("Đất đai (80 lượt) và Khác (55 lượt)")."""
+    return {name: _words(name, variables[name]) for name in PLACEHOLDERS if name in variables}
 
 
 def sample_variables() -> dict[str, Any]:

@@ -18,7 +18,8 @@ from models import (
     Staff,
 )
 from reports.issuing import file_name
-from services.reporting.settings import superiors_for
+from reports.sections import unusable
+from services.reporting.settings import section_overrides, superiors_for
 
 CAPTION_LIMIT = 1024
 EDITABLE = ("basis", "direction", "situation", "difficulties", "proposals", "closing")
@@ -108,6 +109,14 @@ async def _draft(
         title=title,
         whom=escape(whom) if whom else _("(no superior level set yet: pakn superior add)"),
     )
+    skipped = unusable(await section_overrides(session, version.commune_id), version.sections)
+    if skipped:
+        names = section_names()
+        header += "\n\n" + _(
+            "⚠️ The text saved for {sections} was written with template code (conditions, "
+            "loops or filters), which a section can no longer hold: this draft uses the "
+            "default text there. Use “✏️ Change” to write it again as plain text."
+        ).format(sections=escape(", ".join(f"“{names.get(s, s)}”" for s in skipped)))
     messages = text_messages(header, version.summary, draft_keyboard(version))
     return [*messages, _document(version, commune, version.title)]
 

@@ -113,6 +113,15 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
         request,
         now=datetime.now(settings.tz),
     )
+    if built.fallbacks:
+        print(
+            _(
+                "Warning: the commune's own text of section(s) {sections} was saved with "
+                "template code (conditions, loops or filters), which a section can no longer "
+                "hold; the report uses the default text there (pakn report section show)."
+            ).format(sections=", ".join(built.fallbacks)),
+            file=sys.stderr,
+        )
     document = await _document(built, args.format)
     if args.out in (None, "-"):
         assert isinstance(document, str)

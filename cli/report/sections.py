@@ -1,11 +1,9 @@
 """`pakn report section show|set|reset`: a commune's own text for a section of its
-reports, checked before it is saved, or the default template."""
+reports (plain text with placeholders, checked before it is saved), or the default template."""
 
 import argparse
 import asyncio
-import importlib
 from pathlib import Path
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,7 +11,8 @@ import reports
 from config.settings import Settings
 from locales.catalogs import translation
 from services.communes import registry as communes
-from services.errors import InvalidInput
+from services.errors import DomainError, InvalidInput
+from services.reporting import placeholders
 from services.reporting import settings as report_settings
 
 _ = translation().gettext
@@ -28,37 +27,6 @@ def _section(name: str) -> str:
             )
         )
     return name
-
-
-def _compiles(body: str) -> None:
-    """Without reports.sections.check (an older reports package): the template must compile."""
-    from jinja2.sandbox import SandboxedEnvironment
-
-    SandboxedEnvironment().parse(body)
-
-
-def _check(section: str, body: str) -> None:
-    from jinja2 import TemplateSyntaxError
-
-    try:
-        module: Any = importlib.import_module("reports.sections")
-    except ModuleNotFoundError as exc:
-        if exc.name != "reports.sections":
-            raise
-        module = None
-    try:
-        getattr(module, "check", _compiles)(body)
-    except (InvalidInput, TemplateSyntaxError) as exc:
-        syntax = exc if isinstance(exc, TemplateSyntaxError) else exc.__cause__
-        if isinstance(syntax, TemplateSyntaxError):
-            raise InvalidInput(
-                _("the text has a template syntax error on line {line}: {error}").format(
-                    line=syntax.lineno, error=syntax.message
-                )
-            ) from exc
-        raise InvalidInput(
-            _("section {section}: {detail}").format(section=section, detail=exc)
-        ) from exc
 
 
 def _read(path: Path) -> str:
@@ -90,8 +58,14 @@ async def section_command(
                     file=args.file
                 )
             )
-        _check(name, body)
-        await report_settings.set_section(session, commune.id, name, body)
+        try:
+            await report_settings.set_section(session, commune.id, name, body)
+        except placeholders.SectionTextRefused as exc:
+            raise DomainError(
+                _("section {section}: {detail}").format(
+                    section=name, detail=placeholders.describe(exc, _)
+                )
+            ) from exc
         return _("Section {section} of {commune} now uses the text of {file}.").format(
             file=args.file, **where
         )
@@ -100,7 +74,15 @@ async def section_command(
         return _("Section {section} of {commune} uses the default text again.").format(**where)
     own = (await report_settings.section_overrides(session, commune.id)).get(name)
     if own is not None:
-        return "\n".join([_("Section {section} of {commune}, its own text:").format(**where), own])
+        head = _("Section {section} of {commune}, its own text:").format(**where)
+        if not placeholders.usable(own):
+            head = _(
+                "Section {section} of {commune} has its own text, saved with template code "
+                "(conditions, loops or filters) that a section can no longer hold: reports use "
+                "the default text instead. Write it again as plain text with placeholders "
+                "(docs/report-sections.md) and set it with pakn report section set."
+            ).format(**where)
+        return "\n".join([head, own])
     path = DEFAULT_SECTIONS / f"{name}.j2"
     try:
         default = await asyncio.to_thread(path.read_text, encoding="utf-8")

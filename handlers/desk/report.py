@@ -20,10 +20,11 @@ from handlers.replies import drop_buttons
 from models import Commune, ReportStatus
 from reports.build import ReportRequest
 from reports.issuing import PICKS, make_version, picked, request_for, section_text
-from reports.sections import check as check_section
+from reports.sections import RenderTooCostly
 from services.errors import DomainError, InvalidInput, NotAuthorized
 from services.people import staff
 from services.reporting import versions as report_versions
+from services.reporting.placeholders import SectionTextRefused, describe
 
 log = logging.getLogger(__name__)
 router = Router(name="desk_report")
@@ -41,11 +42,28 @@ def _explain(error: DomainError) -> str:
         return _("Please write the section's text.")
     if isinstance(error, InvalidInput) and str(error) == "section_too_long":
         return _("That is too long for a section. Please keep it under 6,000 characters.")
+    if isinstance(error, SectionTextRefused):
+        return _("That text cannot be used in the report: {problem}").format(
+            problem=escape(describe(error, _))
+        )
+    if isinstance(error, RenderTooCostly):
+        return _(
+            "The report could not be made: writing its sections took too long. Nothing was "
+            "saved; please tell the administrator."
+        )
     if isinstance(error, InvalidInput):
         return _("That text cannot be used in the report: {problem}").format(
             problem=escape(str(error))
         )
     return explain(error)
+
+
+def _fallback_note() -> str:
+    return _(
+        "⚠️ The text saved for this section was written with template code (conditions, "
+        "loops or filters), which a section can no longer hold, so the report uses the "
+        "default text, shown below. Send a plain text to replace it."
+    )
 
 
 def _pick_keyboard(commune: Commune) -> InlineKeyboardMarkup:
@@ -102,7 +120,11 @@ async def report_in_group(message: Message) -> None:
 
 @router.callback_query(ReportPick.filter())
 async def on_pick(
-    query: CallbackQuery, callback_data: ReportPick, session: AsyncSession, ctx: AppContext
+    query: CallbackQuery,
+    callback_data: ReportPick,
+    session: AsyncSession,
+    bot: Bot,
+    ctx: AppContext,
 ) -> None:
     try:
         member = await staff.authorize(
@@ -128,13 +150,19 @@ async def on_pick(
         await query.answer(text[:200], show_alert=True)
         return
     await query.answer(_("Preparing the report…"))
-    version = await make_version(
-        session,
-        ctx.policy,
-        ReportRequest((commune.id or 0,), kind, period),
-        now=now,
-        created_by_id=member.id,
-    )
+    try:
+        version = await make_version(
+            session,
+            ctx.policy,
+            ReportRequest((commune.id or 0,), kind, period),
+            now=now,
+            created_by_id=member.id,
+        )
+    except RenderTooCostly as error:
+        log.warning("report of commune %s not made: %r", commune.code, error)
+        await session.rollback()
+        await bot.send_message(query.from_user.id, _explain(error))
+        return
     await report_versions.ask_leaders(session, version, now, only=member)
     await session.commit()
 
@@ -203,9 +231,16 @@ async def on_draft_button(
             "Send /cancel to stop."
         ).format(section=section_names()[callback_data.section]),
     )
-    current = await section_text(
-        session, ctx.policy, version, callback_data.section, ctx.clock.now()
-    )
+    try:
+        current, fell_back = await section_text(
+            session, ctx.policy, version, callback_data.section, ctx.clock.now()
+        )
+    except RenderTooCostly as error:
+        await state.clear()
+        await bot.send_message(query.from_user.id, _explain(error))
+        return
+    if fell_back:
+        await bot.send_message(query.from_user.id, _fallback_note())
     if current.strip():
         await bot.send_message(query.from_user.id, escape(current[:4000]))
 
@@ -222,7 +257,6 @@ async def new_section_text(
         )
         report_versions.check_draft(version)
         sections = report_versions.edited_sections(version, data["section"], message.text)
-        check_section(sections[data["section"]])
     except InvalidInput as error:
         await message.answer(_explain(error))  # still writing: they can send it again
         return
@@ -232,14 +266,21 @@ async def new_section_text(
         await message.answer(_explain(error))
         return
     now = ctx.clock.now()
-    edited = await make_version(
-        session,
-        ctx.policy,
-        request_for(version, sections),
-        now=now,
-        status=ReportStatus.DRAFT,
-        created_by_id=member.id,
-    )
+    try:
+        edited = await make_version(
+            session,
+            ctx.policy,
+            request_for(version, sections),
+            now=now,
+            status=ReportStatus.DRAFT,
+            created_by_id=member.id,
+        )
+    except RenderTooCostly as error:
+        log.warning("edited report %s not made: %r", version.id, error)
+        await session.rollback()
+        await state.clear()
+        await message.answer(_explain(error))
+        return
     await report_versions.ask_leaders(session, edited, now, only=member)
     await session.commit()
     await state.clear()

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import ReportSection, ReportSettings, SignerRole, Superior
 from models.base import utcnow
 from services.errors import InvalidInput
+from services.reporting.placeholders import check as check_text
 from services.text import nfc
 
 SECTIONS = ("basis", "direction", "situation", "results", "difficulties", "proposals", "closing")
@@ -155,9 +156,13 @@ async def remove_superior(session: AsyncSession, commune_id: int, superior_id: i
 async def set_section(
     session: AsyncSession, commune_id: int, section: str, body: str | None
 ) -> None:
-    """A commune's own text for a section; None (or blank) goes back to the default."""
+    """A commune's own text for a section; None (or blank) goes back to the default.
+    SectionTextRefused (nothing changed) for a text with an unknown placeholder or any
+    template code."""
     if section not in SECTIONS:
         raise InvalidInput(f"section: {', '.join(SECTIONS)}")
+    text = nfc(body).strip() if body else ""
+    check_text(text)
     row = (
         await session.exec(
             select(ReportSection).where(
@@ -165,7 +170,6 @@ async def set_section(
             )
         )
     ).first()
-    text = nfc(body).strip() if body else ""
     if not text:
         if row is not None:
             await session.delete(row)

@@ -24,6 +24,7 @@ from models import (
 from services.desk.reminders import leaders
 from services.errors import DomainError, InvalidInput
 from services.people.staff import authorize
+from services.reporting.placeholders import check as check_text
 from services.reporting.settings import superiors_for
 
 APPROVERS = (Role.LEADER, Role.ADMIN)
@@ -251,10 +252,12 @@ async def approve(
 
 
 def edited_sections(version: ReportVersion, section: str, text: str) -> dict[str, str]:
-    """This version's edits plus a new text for one section (checked by the caller)."""
+    """This version's edits plus a new text for one section: plain text with placeholders
+    (SectionTextRefused for anything else)."""
     body = text.strip()
     if not body:
         raise InvalidInput("empty_section")
     if len(body) > 6000:
         raise InvalidInput("section_too_long")
+    check_text(body)
     return {**version.sections, section: body}

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from cli.report import settings as cli_report_admin
 from cli.report import versions as cli_report_versions
-from models import ReportKind, ReportStatus
+from models import ReportKind, ReportSection, ReportStatus
 from services.communes import registry as communes
 from services.reporting import versions as report_versions
 from tests.cli.test_main import run
@@ -94,7 +94,7 @@ def test_settings_and_sections(database_url: str, tmp_path: Path) -> None:
     broken.write_text("Kết quả:\n{% if received %}\n{{ received }", encoding="utf-8")
     setter = ("report", "section", "set", "--commune", "7060", "--section", "basis", "--file")
     ok(*setter, str(own), **url)
-    assert "dòng 3" in refused(*setter, str(broken), **url)
+    assert "Dòng 2: “{% if received %}”" in refused(*setter, str(broken), **url)
     show = ("report", "section", "show", "--commune", "7060", "--section", "basis")
     assert ok(*show, **url).splitlines()[1:] == [text]
     ok("report", "section", "reset", "--commune", "7060", "--section", "basis", **url)
@@ -151,3 +151,28 @@ def test_the_report_commands_can_be_added_twice() -> None:
     cli_report_admin.add_commands(kinds)
     parsed = parser.parse_args(["version", "7", "--commune", "7060", "--out", "a.docx"])
     assert parsed.run is cli_report_versions.version_export and parsed.id == 7
+
+
+async def test_a_section_is_plain_text_with_placeholders(
+    session: AsyncSession, database_url: str, tmp_path: Path
+) -> None:
+    url = {"database_url": database_url}
+    commune = await communes.add_commune(session, "7060", year=2024)
+    assert commune.id is not None
+    setter = ("report", "section", "set", "--commune", "7060", "--section", "closing", "--file")
+    show = ("report", "section", "show", "--commune", "7060", "--section", "closing")
+    good, unknown = tmp_path / "good.txt", tmp_path / "unknown.txt"
+    good.write_text("Trên đây là báo cáo {{ subject }}./.", encoding="utf-8")
+    unknown.write_text("Trên đây là báo cáo {{ subjet }}./.", encoding="utf-8")
+    ok(*setter, str(good), **url)
+    said = refused(*setter, str(unknown), **url)
+    assert "{{ subjet }} không phải là trường số liệu" in said and "subject, superior" in said
+    assert ok(*show, **url).splitlines()[1:] == [good.read_text(encoding="utf-8")], "unchanged"
+
+    # a text saved before sections were plain text: shown, marked, not run
+    session.add(ReportSection(commune_id=commune.id, section="basis", body="{% if x %}{% endif %}"))
+    await session.commit()
+    marked = ok("report", "section", "show", "--commune", "7060", "--section", "basis", **url)
+    assert "mã mẫu" in marked.splitlines()[0] and "{% if x %}" in marked
+    built = run("report", "annual", "--year", "2024", "--commune", "7060", **url)
+    assert built.returncode == 0 and "Lưu ý: văn bản riêng của xã cho mục basis" in built.stderr

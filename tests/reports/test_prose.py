@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 from docx import Document
+from jinja2 import TemplateAssertionError
+from jinja2.sandbox import SecurityError
 from lxml import etree
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +23,7 @@ from services.communes import registry as communes
 from services.desk.templates import find_category
 from services.errors import InvalidInput
 from services.people import residents
+from services.reporting import placeholders
 from services.reporting import settings as report_settings
 from services.statistics import periods
 from services.statistics.figures import Period, compute
@@ -114,21 +117,34 @@ async def test_the_communes_and_the_versions_own_sections(session: AsyncSession)
 
 
 def test_checking_a_section_before_it_is_saved() -> None:
-    sections.check("{{ in_period }}, {{ ubnd }} đã giải quyết {{ answered }}/{{ to_answer }}.")
+    placeholders.check("{{ in_period }}, {{ ubnd }} đã giải quyết {{ answered }}/{{ to_answer }}.")
+    for text, problem in (
+        ("{% if received %}chưa đóng", "tag"),
+        ("{{ recieved }} lượt", "unknown"),
+        ("{{ received|nofilter }}", "not_a_name"),
+        ("{{ received.__class__.__mro__ }}", "not_a_name"),
+        ("{{ 'x' * 100000000 }}", "not_a_name"),
+        ("{{ 7 ** 10000000 }}", "not_a_name"),
+        ("Kết quả {{ received", "unclosed"),
+    ):
+        with pytest.raises(placeholders.SectionTextRefused) as refused:
+            placeholders.check(text)
+        assert refused.value.problem == problem, text
+
+
+def test_the_default_sections_run_in_a_bounded_sandbox() -> None:
     for name in sections.SECTIONS:
-        sections.check(sections.default(name))
-    with pytest.raises(InvalidInput, match="does not compile"):
-        sections.check("{% if received %}chưa đóng")
+        sections.check_default(sections.default(name))
+    with pytest.raises(SecurityError, match="too long"):
+        sections.check_default("{{ 'x' * 100000000 }}")
+    with pytest.raises(SecurityError, match="power"):
+        sections.check_default("{{ 7 ** 10000000 }}")
+    with pytest.raises(SecurityError, match="formatting"):
+        sections.check_default("{{ '%0999999999d' % 1 }}")
+    with pytest.raises(TemplateAssertionError, match="center"):
+        sections.check_default("{{ 'a'|center(10**9) }}")
     with pytest.raises(InvalidInput, match="unknown variable"):
-        sections.check("{{ recieved }} lượt")
-    with pytest.raises(InvalidInput, match="does not compile"):
-        sections.check("{{ received|nofilter }}")
-    with pytest.raises(InvalidInput, match="fails"):
-        sections.check("{{ received.__class__.__mro__ }}")  # the sandbox says no
-    with pytest.raises(InvalidInput, match="too long"):
-        sections.check("{{ 'x' * 100000000 }}")
-    with pytest.raises(InvalidInput, match="power"):
-        sections.check("{{ 7 ** 10000000 }}")
+        sections.check_default("{{ recieved }}")
 
 
 async def test_names_from_the_data_are_escaped(session: AsyncSession) -> None:
