@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 TOKEN_HEADER = "X-Sandbox-Token"
 TOKEN_META = '<meta name="sandbox-token" content="">'
@@ -41,7 +42,7 @@ def with_token(page: str, token: str) -> str:
 
 def guard(
     address: Callable[[], str], token: str, api: str, photo_path: Callable[[str], bool]
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+) -> Middleware:
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         hosts = own_hosts(address())
