@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     backup_time: str = Field(default="01:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     # a resident who sends more than this many messages a minute is slowed down
     resident_messages_per_minute: int = Field(default=20, ge=1, le=600)
+    # commands one staff member may send in the staff group a minute (handlers/gate.py)
+    staff_group_commands_per_minute: int = Field(default=10, ge=1, le=600)
     # the web channel: residents' pages (and, later, the staff desk) on one public server
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=0, lt=65536)  # 0: any free port (tests)

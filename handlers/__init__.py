@@ -14,6 +14,7 @@ from handlers.desk.log import answer as desk_log_answer
 from handlers.desk.log import flow as desk_log
 from handlers.desk.log import input as desk_log_input
 from handlers.flood import FloodMiddleware
+from handlers.gate import StaffGroupGate
 from handlers.resident import build_router as build_resident_router
 from handlers.resident.fallback import stale_button
 from handlers.routing import attach
@@ -28,6 +29,7 @@ def build_root_router() -> Router:
     flood = FloodMiddleware()  # one gate per dispatcher, for messages and buttons alike
     root.message.outer_middleware(flood)
     root.callback_query.outer_middleware(flood)
+    root.message.outer_middleware(StaffGroupGate())  # a staff group answers its staff only
     stale = Router(name="stale_buttons")
     stale.callback_query.register(stale_button)  # last: a button nobody handles any more
     attach(

@@ -13,6 +13,18 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped).strip().casefold()
 
 
+# Bidi controls (embeddings, overrides, isolates, marks) and zero-width characters: nobody
+# needs them in Vietnamese, and in a name or a text they can make a card read otherwise than
+# it is written ("‮gnp.exe"), or hide a word from a search.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """Without bidi controls and zero-width characters; Vietnamese diacritics untouched."""
+    return _INVISIBLE.sub("", text)
+
+
 def nfc(text: str) -> str:
-    """NFC, without NUL: nobody types it, and PostgreSQL's text cannot hold it."""
-    return unicodedata.normalize("NFC", text).replace("\x00", "")
+    """NFC, without NUL (nobody types it, and PostgreSQL's text cannot hold it) and without
+    the invisible characters `visible` drops."""
+    return visible(unicodedata.normalize("NFC", text).replace("\x00", ""))

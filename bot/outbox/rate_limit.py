@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 
 Rate = tuple[int, float]  # (calls, seconds)
+SPARE_WAIT = 5.0  # seconds a spare call may wait for a short window
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class Limits:
     overall: Rate = (30, 1.0)  # per bot
     private: tuple[Rate, ...] = ((3, 3.0),)  # ~1 a second per person, bursts of 3
     group: tuple[Rate, ...] = ((20, 60.0), (3, 3.0))  # 20 a minute, no more than 3 at once
+    # of each group window, the calls only the outbox may take: what handlers answer in a
+    # group (`spare_slot`) never holds back a card
+    group_kept: tuple[int, ...] = (10, 0)
 
 
 class Window:
@@ -44,6 +48,11 @@ class Window:
         if excess > len(self.done):
             return None
         return self.done[excess - 1] + self.period - now
+
+    def spare(self, now: float, kept: int) -> bool:
+        """Whether one more call leaves `kept` calls free."""
+        self._prune(now)
+        return self.in_flight + len(self.done) + 1 + kept <= self.limit
 
     def room(self, now: float, horizon: float) -> int:
         """How many more calls fit in the next `horizon` seconds."""
@@ -68,6 +77,7 @@ class RateLimiter:
         self._last_flood: tuple[int, float] | None = None
         self._changed = asyncio.Event()
         self._calls = 0
+        self._queued: dict[int, int] = {}  # calls to a chat waiting in `slot`
 
     def _chat_windows(self, chat_id: int) -> list[Window]:
         windows = self._chats.get(chat_id)
@@ -89,10 +99,53 @@ class RateLimiter:
     async def slot(self, chat_id: int, *, edit: bool = False) -> AsyncIterator[None]:
         """One call to `chat_id`. Edits count against the overall limit only."""
         windows = [self._overall] if edit else [self._overall, *self._chat_windows(chat_id)]
-        while (delay := self._delay(chat_id, windows)) is None or delay > 0:
+        waiting = 0 if edit else 1  # spare calls to the chat wait for this one (spare_slot)
+        self._queued[chat_id] = self._queued.get(chat_id, 0) + waiting
+        try:
+            while (delay := self._delay(chat_id, windows)) is None or delay > 0:
+                changed = self._changed
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), timeout=delay)
+        finally:
+            self._queued[chat_id] -= waiting
+            if not self._queued[chat_id]:
+                del self._queued[chat_id]
+        async with self._counted(windows):
+            yield
+
+    @asynccontextmanager
+    async def spare_slot(self, chat_id: int) -> AsyncIterator[bool]:
+        """A call that must not take the outbox's place (a handler's answer in a group).
+        True, and counted like `slot`, when it leaves the chat's windows the share kept for
+        the outbox (`Limits.group_kept`) and no `slot` call to the chat is waiting: it waits
+        (SPARE_WAIT at most) for the short windows, as `slot` does, and for the outbox's
+        waiting calls to go first. False, counting nothing, when that share is used up,
+        Telegram asked to wait, or the wait would be longer."""
+        windows = [self._overall, *self._chat_windows(chat_id)]
+        kept = [0, *(self.limits.group_kept if chat_id < 0 else ())]
+        kept += [0] * (len(windows) - len(kept))
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + SPARE_WAIT
+        while True:
+            now = self.clock()
+            paused = max(self._paused.get(chat_id, 0.0), self._paused.get(None, 0.0)) > now
+            shared = all(w.spare(now, k) for w, k in zip(windows, kept, strict=True) if k)
+            left = give_up - loop.time()
+            if paused or not shared or left <= 0:
+                yield False
+                return
+            delay = self._delay(chat_id, windows)
+            if delay is not None and delay <= 0 and not self._queued.get(chat_id):
+                break
             changed = self._changed
+            timeout = min(left, delay) if delay is not None and delay > 0 else left
             with suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), timeout=delay)
+                await asyncio.wait_for(changed.wait(), timeout=timeout)
+        async with self._counted(windows):
+            yield True
+
+    @asynccontextmanager
+    async def _counted(self, windows: list[Window]) -> AsyncIterator[None]:
         for window in windows:
             window.in_flight += 1
         try:

@@ -32,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.outbox import queries as queries
 from bot.outbox.delivery import Courier, RetryPolicy
 from bot.outbox.queries import MAX_LANES
+from bot.outbox.replies import OUTBOX_CALL
 from bot.outbox.signal import OutboxSignal
 from config.context import AppContext
 from models import DeliveryStatus, Notification, RecipientKind
@@ -244,6 +245,7 @@ class Outbox(Courier):
         it was asked for since its last look (`_start_lane`). A lane that ends with messages
         left (waiting long, failing, stopping) wakes a sweep, as does any lane's end after
         one could not start for want of room."""
+        OUTBOX_CALL.set(True)  # this task's own context: its sends are the outbox's
         kind, recipient_id, commune_id = key
         heads_query = queries.GROUP_LANE_HEADS if recipient_id is None else queries.LANE_HEADS
         params = {"kind": kind, "recipient_id": recipient_id, "commune_id": commune_id}

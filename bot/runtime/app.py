@@ -24,6 +24,7 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.outbox.replies import GroupAnswers
 from bot.outbox.sender import Outbox
 from bot.outbox.signal import OutboxSignal
 from bot.runtime import errors
@@ -36,7 +37,12 @@ from bot.runtime.metrics import (
     add_metrics_routes,
     start_metrics_server,
 )
-from bot.runtime.middlewares import DbSessionMiddleware, InboxMarkMiddleware, ResidentMiddleware
+from bot.runtime.middlewares import (
+    AnsweringMiddleware,
+    DbSessionMiddleware,
+    InboxMarkMiddleware,
+    ResidentMiddleware,
+)
 from bot.runtime.polling import Poller
 from bot.runtime.repeated_requests import ForgiveRepeatedRequests
 from bot.runtime.response_models import KeepResponseModels
@@ -93,6 +99,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(dispatcher.fsm)  # reads state through that session
     dispatcher.update.outer_middleware(ResidentMiddleware())
     dispatcher.update.outer_middleware(InboxMarkMiddleware())
+    dispatcher.update.outer_middleware(AnsweringMiddleware())  # for bot.outbox.replies
     ResidentLocaleMiddleware(i18n).setup(dispatcher)
     # failures become polite replies (bot/runtime/errors.py), whichever router raised them
     attach(dispatcher, errors.router, build_root_router())
@@ -133,6 +140,8 @@ class BotApp:
             lock=outbox_lock(engine),
             signal=OutboxSignal.for_database(settings.database_url, engine),
         )
+        # answers in a group leave the outbox its share of the group's rate (the cards)
+        bot.session.middleware(GroupAnswers(lambda: outbox.limiter))
         scheduler = (
             SchedulerService(
                 ctx, engine, lease_seconds=settings.scheduler_lease_seconds, after_job=outbox.wake

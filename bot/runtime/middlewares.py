@@ -7,6 +7,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
+from bot.outbox.replies import ANSWERING
 from bot.outbox.sender import Outbox, lanes_written
 from bot.updates import transaction as update_transaction
 from bot.updates.inbox import chat_of
@@ -90,3 +91,21 @@ class InboxMarkMiddleware(BaseMiddleware):
         if isinstance(event, Update):
             update_transaction.arm_inbox_mark(data["session"], event.update_id)
         return await handler(event, data)
+
+
+class AnsweringMiddleware(BaseMiddleware):
+    """Whom the update's answers are for, should its group have no room left for them
+    (bot/outbox/replies.py): the person who wrote or pressed."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        token = ANSWERING.set(user.id if user is not None and not user.is_bot else None)
+        try:
+            return await handler(event, data)
+        finally:
+            ANSWERING.reset(token)

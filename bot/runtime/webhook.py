@@ -36,6 +36,13 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024  # updates are small; files come by id
 
 
+BIGINT = 2**63  # update and chat ids are kept in BIGINT columns
+
+
+def _fits(number: int) -> bool:
+    return -BIGINT <= number < BIGINT
+
+
 def webhook_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
@@ -55,8 +62,11 @@ class Webhook:
         answer's status and text."""
         try:
             update = Update.model_validate(json.loads(body), context={"bot": self.bot})
-        except (ValueError, ValidationError):
-            return 400, "not an update"
+        except (ValueError, ValidationError, RecursionError) as exc:  # 100,000 nested "["
+            return await self._set_aside(body, None, type(exc).__name__)
+        chat_id = chat_of(update)
+        if not _fits(update.update_id) or (chat_id is not None and not _fits(chat_id)):
+            return await self._set_aside(body, update.update_id, "an id out of range")
         try:
             claimed = await self.inbox.store([update], claim=True)
         except Exception:
@@ -65,9 +75,21 @@ class Webhook:
             )
             return 503, "try again"
         self.runner.submit(
-            update.update_id, chat_of(update), update=update, claimed=update.update_id in claimed
+            update.update_id, chat_id, update=update, claimed=update.update_id in claimed
         )
         return 200, ""
+
+    async def _set_aside(self, body: bytes, update_id: int | None, why: str) -> tuple[int, str]:
+        """Telegram sends again, forever, whatever is not answered 2xx, holding back the
+        chat's next updates: an update that can never be taken is recorded (the log, and an
+        audit row when the database answers) and answered 200."""
+        detail = f"update {update_id if update_id is not None else '?'}: {why}, {len(body)} bytes"
+        log.error("webhook: set aside a malformed update (%s)", detail)
+        try:
+            await self.inbox.set_aside(detail)
+        except Exception:
+            log.exception("webhook: could not record the malformed update")
+        return 200, "set aside"
 
 
 @asynccontextmanager

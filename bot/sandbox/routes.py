@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from .actions import PageError
 from .chatlog import reply_keyboard
 from .clock import ADVANCES
 from .demo import PLACES, Phone
+from .guard import guard, with_token
 from .ticker import ran_labels
 
 if TYPE_CHECKING:  # the world builds this module's routes
@@ -73,10 +75,15 @@ PLACEHOLDER = (
 
 
 async def index(request: web.Request) -> web.StreamResponse:
+    """The page, holding this run's token (bot/sandbox/guard.py)."""
     page = STATIC / "index.html"
     if not page.is_file():
         return web.Response(text=PLACEHOLDER, content_type="text/html")
-    return web.FileResponse(page, headers={"Cache-Control": "no-cache"})
+    return web.Response(
+        text=with_token(page.read_text(encoding="utf-8"), _sandbox(request).token),
+        content_type="text/html",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def state(request: web.Request) -> web.Response:
@@ -200,6 +207,10 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 def add_routes(app: web.Application, sandbox: Sandbox) -> None:
     app[SANDBOX] = sandbox
+    sends = re.compile(API + r"/chats/-?\d+/send")
+    app.middlewares.append(
+        guard(lambda: sandbox.address, sandbox.token, API, lambda p: bool(sends.fullmatch(p)))
+    )
     app.middlewares.append(polite_errors)
     app.router.add_get("/", index)
     if STATIC.is_dir():

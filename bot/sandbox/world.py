@@ -3,6 +3,7 @@ it, a database of its own, the demo commune, and the scheduler on sandbox time."
 
 import asyncio
 import logging
+import secrets
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -60,6 +61,7 @@ class Sandbox:
         self.lang = "vi"
         self.phones: list[demo.Phone] = []
         self.address = ""
+        self.token = secrets.token_urlsafe(24)  # only the page holds it (guard.py)
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self.app: BotApp | None = None

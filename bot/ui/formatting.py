@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 from babel.dates import format_date
 
+from services.text import visible
+
 TELEGRAM_TEXT_LIMIT = 4096
 TELEGRAM_CAPTION_LIMIT = 1024
 
@@ -23,7 +25,9 @@ def local_day(moment: datetime, tz: ZoneInfo) -> str:
 
 
 def escape(text: str | None) -> str:
-    return html.escape(text or "", quote=False)
+    """HTML-escaped, and without bidi controls or zero-width characters: whatever a resident
+    typed (or stored before they were dropped at intake) reads as it is written."""
+    return html.escape(visible(text or ""), quote=False)
 
 
 def utf16_len(text: str) -> int:

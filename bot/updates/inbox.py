@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import InboxUpdate
+from models import AuditEntry, InboxUpdate
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,14 @@ class Inbox:
                 )
             )
             return [int(u) for u in result.all()]
+
+    async def set_aside(self, detail: str) -> None:
+        """A request that is no update we can keep (unreadable, too deeply nested, its ids
+        too large for the database): an audit row says so, for an operator; it holds the
+        update's id and size, never its content."""
+        async with self.sessions() as session:
+            session.add(AuditEntry(action="malformed_update", allowed=False, detail=detail[:500]))
+            await session.commit()
 
     async def renew(self, update_ids: Iterable[int]) -> None:
         ids = list(update_ids)

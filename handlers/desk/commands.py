@@ -17,7 +17,7 @@ from handlers.desk.log.answer import answer_elsewhere
 from handlers.replies import reply_long
 from handlers.resident.drafts import attachment_of
 from services.cases.tickets import AttachmentDraft
-from services.desk.access import communes_in_scope, queue, search_tickets, ticket_for_staff
+from services.desk.access import communes_to_search, queue, search_tickets, ticket_for_staff
 from services.errors import DomainError
 from services.people import staff as staff_service
 
@@ -98,7 +98,7 @@ async def my_queue(message: Message, session: AsyncSession, ctx: AppContext) -> 
         return
     lines: list[str] = []
     # in a staff group, only that group's communes: its other members may not be staff elsewhere
-    scope = await communes_in_scope(session, message.from_user.id, _group(message))
+    scope = await communes_to_search(session, message.from_user.id, _group(message))
     for member in await staff_service.memberships(session, message.from_user.id):
         if member.commune_id not in scope:
             continue
@@ -127,7 +127,7 @@ async def find(
     if not command.args:
         await message.reply(_("Usage: {usage}").format(usage="/find dat dai"))
         return
-    scope = await communes_in_scope(session, message.from_user.id, _group(message))
+    scope = await communes_to_search(session, message.from_user.id, _group(message))
     found = await search_tickets(session, scope, command.args)
     if not found:
         await message.reply(_("Nothing found."))

@@ -57,6 +57,15 @@ async def communes_in_scope(
     return [m.commune_id for m in await memberships(session, telegram_id)]
 
 
+async def communes_to_search(
+    session: AsyncSession, telegram_id: int, group_chat_id: int | None
+) -> list[int]:
+    """Whose cases /find and /queue show: communes the person is active staff of; in a staff
+    group, only those bound to it (a group member who is not staff there sees nothing)."""
+    mine = {m.commune_id for m in await memberships(session, telegram_id)}
+    return [c for c in await communes_in_scope(session, telegram_id, group_chat_id) if c in mine]
+
+
 async def ticket_for_staff(
     session: AsyncSession, telegram_id: int, raw_code: str, group_chat_id: int | None
 ) -> tuple[Ticket, Staff]:

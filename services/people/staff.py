@@ -167,6 +167,22 @@ async def communes_by_staff_chat(session: AsyncSession, chat_id: int) -> Sequenc
     return (await session.exec(select(Commune).where(Commune.staff_chat_id == chat_id))).all()
 
 
+async def staff_of_group(session: AsyncSession, telegram_id: int, chat_id: int) -> Sequence[Staff]:
+    """The person's active staff records in the communes bound to this group: being a member
+    of the Telegram group grants nothing."""
+    return (
+        await session.exec(
+            select(Staff)
+            .join(Commune, col(Commune.id) == col(Staff.commune_id))
+            .where(
+                Staff.telegram_id == telegram_id,
+                col(Staff.active).is_(True),
+                Commune.staff_chat_id == chat_id,
+            )
+        )
+    ).all()
+
+
 async def move_staff_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
     """A group upgraded to a supergroup has a new id; the communes bound to it follow."""
     await session.exec(

@@ -8,6 +8,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram
+from bot.outbox.rate_limit import Limits, RateLimiter
 from bot.runtime.app import BotApp
 from bot.ui.callbacks import AssignTo
 from models import (
@@ -56,6 +57,10 @@ from tests.e2e.isolation_state import ids_of, snapshot, staff_id
 async def test_commune_a_sees_and_changes_nothing_of_commune_b(
     fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
 ) -> None:
+    # a test types faster than any officer: the group's limits would move A's answers out of
+    # the group (handlers/gate.py, bot/outbox/replies.py); isolation is what is probed here
+    bot_app.ctx.settings.staff_group_commands_per_minute = 600
+    bot_app.outbox.limiter = RateLimiter(Limits(group=((10_000, 60.0), (10_000, 3.0))))
     a, b = await two_communes(fake, db, bot_app)
     seen = Seen()
     b_category = (await ids_of(db, Category, b.id))[0]

@@ -125,3 +125,24 @@ async def test_desk_commands_are_offered_in_groups(fake: FakeTelegram, bot_app: 
     vietnamese = {c["command"]: c["description"] for c in fake.commands(scope=scope)}
     assert {"ack", "assign", "reply", "close", "extend", "queue", "bind"} <= set(vietnamese)
     assert vietnamese["ack"].startswith("Tiếp nhận hồ sơ")
+
+
+async def test_bidi_and_zero_width_characters_do_not_reach_the_card(
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
+) -> None:
+    """U+202E turns what follows right to left: a name or a text could read otherwise on
+    the card than it was written; zero-width characters hide words from /find."""
+    group = fake.add_group("Tổ PAKN")
+    await make_commune(db, staff_chat=group.id)
+    resident = fake.add_user("Hoa\u202egnp.exe\u2066")
+    resident.send(
+        "Đèn\u200b đường\u200d thôn\ufeff Yên\u2060 Phú\u200f hỏng\u202a từ\u2069 tuần trước"
+    )
+    await resident.next_message()
+    resident.tap("✅ Có, gửi ngay")
+    await resident.next_message()
+    card = (await group.next_message())["text"]
+    assert "Đèn đường thôn Yên Phú hỏng từ tuần trước" in card  # diacritics intact
+    assert "Hoagnp.exe" in card
+    hidden = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2069\ufeff"
+    assert not set(card) & set(hidden)

@@ -1,5 +1,8 @@
 // The sandbox's JSON API (see the contract in the server package) and its live events.
 const BASE = "/sandbox/api";
+// This run's token, put in the page by the sandbox: its API refuses a POST without it, so
+// no other site the trainee has open can act in the sandbox.
+const TOKEN = document.querySelector('meta[name="sandbox-token"]')?.content ?? "";
 
 export class ApiError extends Error {}
 
@@ -25,7 +28,7 @@ async function call(path, options = {}) {
 function post(path, data) {
   return call(path, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "X-Sandbox-Token": TOKEN },
     body: JSON.stringify(data),
   });
 }
@@ -39,7 +42,11 @@ export const api = {
     const form = new FormData();
     form.append("photo", file, file.name);
     if (caption) form.append("caption", caption);
-    return call(`/chats/${id}/send`, { method: "POST", body: form });
+    return call(`/chats/${id}/send`, {
+      method: "POST",
+      headers: { "X-Sandbox-Token": TOKEN },
+      body: form,
+    });
   },
   tap: (id, data) => post(`/chats/${id}/tap`, data),
   addResident: () => post("/residents", {}),

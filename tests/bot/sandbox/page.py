@@ -1,6 +1,7 @@
 """The sandbox page's API as the page uses it: a client that reads chats and taps buttons."""
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -9,8 +10,20 @@ import aiohttp
 
 class Page:
     def __init__(self, http: aiohttp.ClientSession, base: str) -> None:
-        self.http, self.base = http, base.rstrip("/") + "/sandbox/api"
+        self.http, self.root = http, base.rstrip("/") + "/"
+        self.base = self.root + "sandbox/api"
         self.cursor: dict[int, int] = {}  # per chat: the seq already looked at
+        self._token: str | None = None
+
+    async def token(self) -> str:
+        """This run's token, read from the page as the page's script does."""
+        if self._token is None:
+            async with self.http.get(self.root) as response:
+                page = await response.text()
+            found = re.search(r'<meta name="sandbox-token" content="([^"]+)">', page)
+            assert found, "the page holds the run's token"
+            self._token = found.group(1)
+        return self._token
 
     async def get(self, path: str) -> Any:
         async with self.http.get(self.base + path) as response:
@@ -18,7 +31,11 @@ class Page:
             return await response.json()
 
     async def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
-        async with self.http.post(self.base + path, json=body, **kwargs) as response:
+        """As the page posts: JSON (`{}` when there is nothing to say), or a form (`data`)."""
+        headers = {"X-Sandbox-Token": await self.token(), **kwargs.pop("headers", {})}
+        if "data" not in kwargs:
+            kwargs["json"] = {} if body is None else body
+        async with self.http.post(self.base + path, headers=headers, **kwargs) as response:
             return response.status, await response.json()
 
     async def state(self) -> dict[str, Any]:
