@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from cli import output
 from config.settings import Settings
 from locales.catalogs import translation
 from services.calendar.deadlines import DeadlinePolicy
 from services.calendar.working_days import WorkingCalendar
 from services.cases_file import export as case_export
-from services.cases_file.importer import ImportResult, RowError, import_cases
+from services.cases_file.importer import ImportResult, RowError, UnreadableFile, import_cases
 from services.communes import registry as communes
 from services.errors import DomainError, InvalidInput
 from services.statistics.periods import between
@@ -39,6 +40,11 @@ def _problem(error: RowError) -> str:
         "needs": _("line {line}: the status “{value}” needs “{column}”."),
         "not_with_status": _("line {line}: “{column}” does not go with the status “{value}”."),
         "bad_key": _("line {line}: “{column}” is longer than 32 characters."),
+        "open_quote": _(
+            'line {line}: a quote (") opened in this row is not closed where it should be, '
+            "so the next {detail} lines of the file were read into one of its cells: check "
+            "the quotes on that line."
+        ),
     }
     return messages[error.problem].format(
         line=error.line, column=error.column, value=error.value, detail=error.detail
@@ -61,8 +67,66 @@ def _summary(result: ImportResult, dry_run: bool) -> str:
         lines.append(_("New villages: {names}").format(names=", ".join(result.new_villages)))
     if result.new_categories:
         lines.append(_("New fields: {names}").format(names=", ".join(result.new_categories)))
-    if result.errors:
-        lines.append(_("{count} rows were left out: see above.").format(count=len(result.errors)))
+    if result.bad_rows:
+        lines.append(_("{count} rows were left out: see above.").format(count=result.bad_rows))
+    return "\n".join(lines)
+
+
+def _unreadable(exc: UnreadableFile, name: str) -> str:
+    messages = {
+        "not_csv_or_xlsx": _("{file}: the file must be a .csv or an .xlsx."),
+        "not_utf8": _(
+            "{file} is not UTF-8 (byte {detail} on line {line}): save it from Excel as "
+            "“CSV UTF-8”, or name its encoding, e.g. --encoding cp1258 (Vietnamese Windows) "
+            "or --encoding latin-1."
+        ),
+        "utf16_without_bom": _(
+            "{file} looks like UTF-16 without its byte order mark: add --encoding utf-16-le "
+            "(or utf-16-be), or save it from Excel as “CSV UTF-8”."
+        ),
+        "bad_encoding": _(
+            "{file} cannot be read as {detail} (line {line}): check the --encoding it was saved in."
+        ),
+        "unknown_encoding": _("“{detail}” is not a known encoding: e.g. utf-8, cp1258, latin-1."),
+        "cell_too_long": _(
+            "{file}, line {line}: a cell is longer than {detail} characters, so the file is "
+            'not read further. A quote (") left open may have joined the rows after it into '
+            "one cell."
+        ),
+        "bad_csv": _("{file}, line {line}: not readable as CSV ({detail})."),
+        "old_excel": _(
+            "{file} is an old Excel file (.xls) or has a password: open it in Excel and save "
+            "it as “Excel Workbook (.xlsx)” without a password."
+        ),
+        "not_excel": _(
+            "{file} is not an Excel file (.xlsx), or it is damaged: open it in Excel and save "
+            "it again, as .xlsx or as “CSV UTF-8”."
+        ),
+        "too_big": _(
+            "{file} unpacks to more than {detail} MB, more than a cases file needs: split "
+            "it, or save it as “CSV UTF-8”."
+        ),
+        "too_many_rows": _(
+            "{file} has more than {detail} rows: split it into files of at most {detail} "
+            "rows and import them one after another."
+        ),
+        "too_many_lines": _(
+            "{file} has more than {detail} rows, blank ones included: delete the empty rows "
+            "at its end, or split it."
+        ),
+    }
+    text = messages[exc.problem].format(file=name, line=exc.line, detail=exc.detail)
+    return text + " " + _("Nothing was imported.")
+
+
+def _listed(problems: list[RowError], unlisted: int) -> str:
+    lines = [_problem(e) for e in problems]
+    if unlisted:
+        lines.append(
+            _("… and {count} more problems: correct these and run it again to see them.").format(
+                count=unlisted
+            )
+        )
     return "\n".join(lines)
 
 
@@ -78,10 +142,6 @@ def _existing(name: str) -> Path:
     return path
 
 
-def _save(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-
-
 def _policy(settings: Settings) -> DeadlinePolicy:
     return DeadlinePolicy(WorkingCalendar(), settings.tz)
 
@@ -91,18 +151,24 @@ async def import_command(
 ) -> str:
     commune = await communes.get_commune(session, args.commune)
     path = _existing(args.file)
-    result = await import_cases(
-        session,
-        _policy(settings),
-        commune,
-        path,
-        now=datetime.now(UTC),
-        dry_run=args.dry_run,
-        partial=args.partial,
-        create_missing=args.create_missing,
-        progress=_progress,
-    )
-    problems = "\n".join(_problem(e) for e in result.errors)
+    try:
+        result = await import_cases(
+            session,
+            _policy(settings),
+            commune,
+            path,
+            now=datetime.now(UTC),
+            dry_run=args.dry_run,
+            partial=args.partial,
+            create_missing=args.create_missing,
+            progress=_progress,
+            encoding=args.encoding,
+        )
+    except UnreadableFile as exc:
+        raise DomainError(_unreadable(exc, args.file)) from exc
+    if result.warnings:
+        print(_listed(result.warnings, 0), file=sys.stderr)
+    problems = _listed(result.errors, result.unlisted)
     if result.errors and not args.partial:
         raise DomainError(
             problems
@@ -128,7 +194,7 @@ async def export_command(
     session: AsyncSession, args: argparse.Namespace, settings: Settings
 ) -> str:
     commune = await communes.get_commune(session, args.commune)
-    out = Path(args.out)
+    out = output.target(args.out, settings, force=args.force)  # before the work, and after
     kind = args.format or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
     data = await case_export.export_cases(
         session,
@@ -139,7 +205,7 @@ async def export_command(
         with_text=args.with_text,
         now=datetime.now(UTC),
     )
-    _save(out, data)
+    output.write(out, data, settings, force=args.force)
     return _("Wrote {file}.").format(file=out)
 
 
@@ -160,6 +226,10 @@ def add_commands(groups: Any) -> None:
         dest="create_missing",
         help=_("add the villages and fields the file names that do not exist yet"),
     )
+    cases_in.add_argument(
+        "--encoding",
+        help=_("a CSV's encoding when it is not UTF-8 or UTF-16, e.g. cp1258 or latin-1"),
+    )
     cases_in.set_defaults(run=import_command)
     exports = groups.add_parser("export", help=_("write cases to a file")).add_subparsers(
         dest="action", required=True
@@ -170,6 +240,7 @@ def add_commands(groups: Any) -> None:
     cases_out.add_argument("--to", required=True, dest="end", help="YYYY-MM-DD")
     cases_out.add_argument("--format", choices=case_export.FORMATS)
     cases_out.add_argument("--out", required=True)
+    output.add_force(cases_out)
     cases_out.add_argument(
         "--with-text",
         action="store_true",

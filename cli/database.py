@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from cli import output
 from config.settings import Settings
 from locales.catalogs import translation
 from scheduler.lock import LEASE_NAME, LOCK_KEY
@@ -68,7 +69,7 @@ def explain(exc: backup.BackupError) -> str:
 
 async def db_backup(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     url = settings.database_url
-    target = Path(args.file)
+    target = output.target(args.file, settings, force=args.force)
     try:
         if is_sqlite(url):
             await asyncio.to_thread(backup.backup_sqlite, url, target)
@@ -179,6 +180,7 @@ def add_commands(groups: Any) -> None:
         "backup", help=_("a consistent copy of the database, safe while the bot runs")
     )
     save.add_argument("file")
+    output.add_force(save)
     save.set_defaults(run=db_backup, migrate=False)
     back = db.add_parser(
         "restore", help=_("replace the database with a backup; stop the bot first")

@@ -3,12 +3,12 @@ the A4 poster for a notice board, its QR code opening the village's form (web/po
 
 import argparse
 import asyncio
-from pathlib import Path
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.ui.deeplinks import commune_link
+from cli import output
 from config.settings import Settings
 from locales.catalogs import translation
 from services.communes import registry as communes
@@ -20,6 +20,7 @@ _ = translation().gettext
 
 
 async def poster(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
+    output.target(args.out, settings, force=args.force)  # refused before the drawing
     commune = await communes.get_commune(session, args.commune)
     form_url = f"{settings.public_url}/x/{commune.code}"
     village_name = None
@@ -48,9 +49,8 @@ async def poster(session: AsyncSession, args: argparse.Namespace, settings: Sett
         address=commune.address,
         reception=commune.reception_schedule,
     )
-    out = Path(args.out)
     drawn = await asyncio.to_thread(render_poster, facts, args.format)  # a second's drawing
-    await asyncio.to_thread(out.write_bytes, drawn)
+    out = await asyncio.to_thread(output.write, args.out, drawn, settings, force=args.force)
     return _("Poster written to {path}: its code opens {url}").format(path=out, url=form_url)
 
 
@@ -60,4 +60,5 @@ def add_commands(groups: Any) -> None:
     command.add_argument("--village", help=_("the village whose form the code opens"))
     command.add_argument("--format", choices=FORMATS, default="pdf")
     command.add_argument("--out", required=True)
+    output.add_force(command)
     command.set_defaults(run=poster)

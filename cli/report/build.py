@@ -6,11 +6,11 @@ import asyncio
 import json
 import sys
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from cli import output
 from cli.report import settings as cli_report_admin
 from config.settings import Settings
 from locales.catalogs import translation
@@ -94,6 +94,8 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
         raise DomainError(
             _("The {format} format is a file: add --out FILE.").format(format=args.format)
         )
+    if args.out not in (None, "-"):
+        output.target(args.out, settings, force=args.force)  # refused before the work
     chosen = [await communes.get_commune(session, code) for code in args.commune.split(",")]
     as_of = _moment(args.as_of, settings)
     request = ReportRequest(
@@ -127,11 +129,8 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
         assert isinstance(document, str)
         sys.stdout.write(document)
         return ""
-    path = Path(args.out)
-    if isinstance(document, bytes):
-        await asyncio.to_thread(path.write_bytes, document)
-    else:
-        await asyncio.to_thread(path.write_text, document, encoding="utf-8")
+    data = document if isinstance(document, bytes) else document.encode("utf-8")
+    await asyncio.to_thread(output.write, args.out, data, settings, force=args.force)
     return _("Report written to {path}").format(path=args.out)
 
 
@@ -151,6 +150,7 @@ def add_commands(groups: Any) -> None:
         parser.add_argument("--commune", required=True, help="a code, or several: 07060,07063")
         parser.add_argument("--format", choices=FORMATS, default="json")
         parser.add_argument("--out", help="a file (json and html: standard output by default)")
+        output.add_force(parser)
         parser.add_argument("--as-of", dest="as_of", help="count as of this moment (ISO 8601)")
         parser.add_argument("--channels", choices=["all", "digital"], default="all")
         parser.add_argument("--number", help="the document's number, e.g. 15 (Số: 15/BC-UBND)")

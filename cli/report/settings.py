@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from cli import output
 from cli.report.sections import section_command
 from cli.report.versions import version_export, versions_list
 from config.settings import Settings
@@ -172,4 +173,5 @@ def add_commands(kinds: Any) -> None:
     version.add_argument("--commune", required=True)
     version.add_argument("--out", help=_("the .docx file, exactly as kept"))
     version.add_argument("--json", help=_("its figures as JSON"))
+    output.add_force(version)
     version.set_defaults(run=version_export)

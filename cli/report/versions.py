@@ -5,16 +5,16 @@ import argparse
 import asyncio
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from cli import output
 from config.settings import Settings
 from locales.catalogs import translation
 from models import ReportKind, ReportStatus, ReportVersion
 from services.communes import registry as communes
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError
 from services.reporting import versions as report_versions
 
 _ = translation().gettext
@@ -71,20 +71,14 @@ async def versions_list(session: AsyncSession, args: argparse.Namespace, setting
     return "\n".join(_version_line(v, settings.tz) for v in rows)
 
 
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InvalidInput(
-            _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror)
-        ) from exc
-
-
 async def version_export(
     session: AsyncSession, args: argparse.Namespace, settings: Settings
 ) -> str:
     if not args.out and not args.json:
         raise DomainError(_("Say where to write it: --out FILE.docx, --json FILE, or both."))
+    files = [output.target(p, settings, force=args.force) for p in (args.out, args.json) if p]
+    if len(files) == 2 and files[0].resolve() == files[1].resolve():
+        raise DomainError(_("--out and --json name the same file: give two names."))
     commune = await communes.get_commune(session, args.commune)
     assert commune.id is not None
     try:
@@ -102,9 +96,10 @@ async def version_export(
             )
         )
     if args.out and version.docx:
-        await asyncio.to_thread(_write, Path(args.out), version.docx)
+        await asyncio.to_thread(output.write, args.out, version.docx, settings, force=args.force)
     if args.json:
         text = json.dumps(version.statistics, ensure_ascii=False, indent=2) + "\n"
-        await asyncio.to_thread(_write, Path(args.json), text.encode("utf-8"))
+        data = text.encode("utf-8")
+        await asyncio.to_thread(output.write, args.json, data, settings, force=args.force)
     written = ", ".join(p for p in (args.out, args.json) if p)
     return _("Version {id} written to {files}").format(id=version.id, files=written)

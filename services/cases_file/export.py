@@ -26,6 +26,7 @@ from models import (
 )
 from services.calendar.deadlines import DeadlinePolicy
 from services.calendar.working_days import WorkingCalendar
+from services.cases_file import cells
 from services.cases_file import columns as cc
 from services.statistics.figures import ANSWERED, Period
 
@@ -153,18 +154,32 @@ async def rows(
 
 
 def to_csv(table: Sequence[Sequence[Any]]) -> bytes:
-    """UTF-8 with a BOM, so Excel shows the Vietnamese letters."""
+    """UTF-8 with a BOM, so Excel shows the Vietnamese letters; texts that a spreadsheet would
+    take for a formula behind a `'` (services/cases_file/cells.py)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows([[cc.as_text(v) for v in row] for row in table])
+    writer.writerows(
+        [[cells.for_csv(v) if isinstance(v, str) else cc.as_text(v) for v in row] for row in table]
+    )
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _cell(sheet: Any, value: Any, date_cell: Any) -> Any:
-    """Dates stay dates in Excel (sortable, filterable), shown the Vietnamese way."""
+def _cell(sheet: Any, value: Any, new_cell: Any) -> Any:
+    """Dates stay dates in Excel (sortable, filterable), shown the Vietnamese way. Texts are
+    string cells, never formulas, whatever they start with (services/cases_file/cells.py); one
+    that looks like a formula is also marked so that Excel keeps it text when it is edited. The
+    control characters an .xlsx cannot hold become U+FFFD rather than failing the export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, date):
-        cell = date_cell(sheet, value)
+        cell = new_cell(sheet, value)
         cell.number_format = "dd/mm/yyyy hh:mm" if isinstance(value, datetime) else "dd/mm/yyyy"
+        return cell
+    if isinstance(value, str):
+        cell = new_cell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        cell.data_type = "s"  # openpyxl takes a text starting with = for a formula
+        if cells.is_formula_like(value):
+            cell.quotePrefix = True
         return cell
     return value
 
@@ -183,7 +198,7 @@ def to_xlsx(table: Sequence[Sequence[Any]]) -> bytes:
         width = _WIDTHS.get(keys[title], max(14, len(title) + 2))
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append(header)
+    sheet.append([_cell(sheet, title, WriteOnlyCell) for title in header])
     for row in table[1:]:
         sheet.append([_cell(sheet, value, WriteOnlyCell) for value in row])
     buffer = io.BytesIO()

@@ -17,7 +17,8 @@ from models import Category, Commune, Ticket, Village
 from services.calendar.deadlines import DeadlinePolicy
 from services.cases_file import columns as cc
 from services.cases_file import writer as write
-from services.cases_file.rows import CaseRow, RowChecker, RowError, read_table
+from services.cases_file.reading import LIMITS, Limits, UnreadableFile, read_table
+from services.cases_file.rows import CaseRow, RowChecker, RowError
 
 Progress = Callable[[int, int], None]  # (cases written, cases to write)
 
@@ -27,7 +28,10 @@ class ImportResult:
     rows: int = 0  # rows in the file, the header apart
     imported: int = 0  # written, or that would be in a dry run
     skipped: int = 0  # their code is already in the commune
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first Limits.problems
+    unlisted: int = 0  # errors beyond those
+    bad_rows: int = 0
+    warnings: list[RowError] = field(default_factory=list)
     new_villages: list[str] = field(default_factory=list)
     new_categories: list[str] = field(default_factory=list)
     written: bool = False
@@ -57,7 +61,9 @@ class _Places:
         self.create = create
         self.new: dict[str, dict[str, str]] = {"category": {}, "village": {}}
 
-    def check(self, line: int, names: dict[str, str | None], errors: list[RowError]) -> bool:
+    def check(
+        self, line: int, names: dict[str, str | None], add: Callable[[RowError], None]
+    ) -> bool:
         ok = True
         for name, value in names.items():
             if value is None or cc.key(value) in self.known[name]:
@@ -67,7 +73,7 @@ class _Places:
                 continue
             header = cc.BY_KEY[name].header
             listed = ", ".join(self.listed[name])
-            errors.append(RowError(line, "unknown", header, value, listed))
+            add(RowError(line, "unknown", header, value, listed))
             ok = False
         return ok
 
@@ -83,11 +89,15 @@ async def import_cases(
     partial: bool = False,
     create_missing: bool = False,
     progress: Progress | None = None,
+    encoding: str | None = None,
+    limits: Limits = LIMITS,
 ) -> ImportResult:
+    """Raises UnreadableFile for a file that cannot be read at all (before anything is
+    written); a file with more than `limits.rows` rows is refused whole."""
     assert commune.id is not None
     result = ImportResult()
-    header, lines = read_table(path)
-    checker = RowChecker(header, policy.tz)
+    table = read_table(path, encoding=encoding, limits=limits)
+    checker = RowChecker(table.header, policy.tz, limits.problems)
     if checker.errors:
         result.errors = checker.errors
         return result
@@ -103,12 +113,16 @@ async def import_cases(
         create_missing,
     )
     good: list[CaseRow] = []
-    for line, cells in lines:
+    for line, cells in table.rows:
         result.rows += 1
         row = checker.check(line, cells)
-        if places.check(line, checker.places(cells), checker.errors) and row is not None:
+        if places.check(line, checker.places(cells), checker.add) and row is not None:
             good.append(row)
+        else:
+            result.bad_rows += 1
     result.errors = sorted(checker.errors, key=lambda e: e.line)
+    result.unlisted = checker.count - len(checker.errors)
+    result.warnings = table.warnings
     existing = set(
         (await session.exec(select(Ticket.code).where(Ticket.commune_id == commune.id))).all()
     )
@@ -129,4 +143,4 @@ async def import_cases(
     return result
 
 
-__all__ = ["ImportResult", "Progress", "RowError", "import_cases"]
+__all__ = ["ImportResult", "Limits", "Progress", "RowError", "UnreadableFile", "import_cases"]

@@ -1,21 +1,17 @@
-"""Reading a cases file and checking each row (docs/cases-file.md): every problem is kept
-with its line, so a whole file's mistakes are reported at once. Problems are codes; the CLI
+"""Checking each row of a cases file (docs/cases-file.md; services/cases_file/reading.py reads
+it): every problem is kept with its line, so a whole file's mistakes are reported at once. Problems are codes; the CLI
 words them."""
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from models import Channel, Kind, Rating, TicketStatus
 from services.cases.codes import parse_code
 from services.cases_file import columns as cc
-from services.errors import InvalidInput, InvalidTicketCode
-from services.text import nfc
+from services.cases_file.reading import LIMITS, RowError, blank
+from services.errors import InvalidTicketCode
 
 _WORDS: dict[str, tuple[dict[str, Any], dict[Any, str]]] = {
     "channel": (cc.CHANNELS, cc.CHANNEL_WORDS),
@@ -23,17 +19,6 @@ _WORDS: dict[str, tuple[dict[str, Any], dict[Any, str]]] = {
     "status": (cc.STATUSES, cc.STATUS_WORDS),
     "rating": (cc.RATINGS, cc.RATING_WORDS),
 }
-Line = tuple[int, list[Any]]  # the row's line in the file (the header is line 1), its cells
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    problem: str  # missing_columns, required, unknown, bad_date, bad_code, code_year,
-    # duplicate_code, before_receipt, needs, not_with_status, bad_key
-    column: str = ""
-    value: str = ""
-    detail: str = ""
 
 
 @dataclass
@@ -57,58 +42,36 @@ class CaseRow:
     text: str = ""
 
 
-def read_table(path: Path) -> tuple[list[str], Iterator[Line]]:
-    """The header and the non-empty rows of a .csv (UTF-8, with or without BOM; comma,
-    semicolon or tab) or of the first sheet of an .xlsx."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        cells = ((n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), 1))
-    elif path.suffix.lower() == ".csv":
-        text = path.read_text(encoding="utf-8-sig")
-        first = text.split("\n", 1)[0]
-        delimiter = max(",;\t", key=first.count)
-        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        cells = ((n, list(r)) for n, r in enumerate(records, 1))
-    else:
-        raise InvalidInput(f"{path.name}: .csv or .xlsx")
-    rows = (row for row in cells if any(_blank(v) is not None for v in row[1]))
-    header_row = next(rows, None)
-    header = [nfc(str(v or "")).strip() for v in header_row[1]] if header_row else []
-    return header, rows
-
-
-def _blank(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return nfc(value).strip() or None
-    return value
-
-
 class RowChecker:
-    """Checks rows against the header's columns; errors pile up in `errors`."""
+    """Checks rows against the header's columns; errors pile up in `errors`, the first
+    `limit` of them, and are all counted in `count`."""
 
-    def __init__(self, header: list[str], tz: ZoneInfo) -> None:
+    def __init__(self, header: list[str], tz: ZoneInfo, limit: int = LIMITS.problems) -> None:
         self.tz = tz
+        self.limit = limit
         self.errors: list[RowError] = []
+        self.count = 0
         headers = {cc.key(h): i for i, h in enumerate(header) if h}
         self.index = {
             c.key: headers[cc.key(c.header)] for c in cc.COLUMNS if cc.key(c.header) in headers
         }
         missing = [c.header for c in cc.COLUMNS if c.required and c.key not in self.index]
         if missing:
-            self.errors.append(RowError(1, "missing_columns", detail=", ".join(missing)))
+            self.add(RowError(1, "missing_columns", detail=", ".join(missing)))
         self.first_line: dict[str, int] = {}
 
     def _get(self, cells: list[Any], name: str) -> Any:
         i = self.index.get(name)
-        return _blank(cells[i]) if i is not None and i < len(cells) else None
+        return blank(cells[i]) if i is not None and i < len(cells) else None
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        if len(self.errors) < self.limit:
+            self.errors.append(error)
 
     def _fail(self, line: int, problem: str, name: str, value: Any = "", detail: str = "") -> None:
         header = cc.BY_KEY[name].header
-        self.errors.append(RowError(line, problem, header, str(value or ""), detail))
+        self.add(RowError(line, problem, header, str(value or ""), detail))
 
     def _word(self, line: int, cells: list[Any], name: str) -> Any:
         accepted, words = _WORDS[name]
@@ -143,7 +106,7 @@ class RowChecker:
         return None if value is None else str(value)
 
     def check(self, line: int, cells: list[Any]) -> CaseRow | None:
-        before = len(self.errors)
+        before = self.count
         raw_code = self._get(cells, "code")
         code = None
         if raw_code is None:
@@ -178,7 +141,7 @@ class RowChecker:
         resident = self._get(cells, "resident")
         if resident is not None and not (1 <= len(str(resident)) <= 32):
             self._fail(line, "bad_key", "resident", resident)
-        if len(self.errors) > before:
+        if self.count > before:
             return None
         assert code and channel and kind and status and received
         return CaseRow(
