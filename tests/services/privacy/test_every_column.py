@@ -78,7 +78,8 @@ COLUMNS = {
     **_columns(NONE, "staff", "id", "commune_id", "role", "active", "created_at"),
     **_columns(OFFICIAL, "staffinvite", "name", "title", "used_by_telegram_id"),
     **_columns(NONE, "staffinvite", "id", "token", "commune_id", "role", "created_by_staff_id"),
-    **_columns(NONE, "staffinvite", "created_at", "expires_at", "used_at"),
+    **_columns(NONE, "staffinvite", "created_at", "expires_at", "used_at", "revoked_at"),
+    **_columns(NONE, "staffinvite", "revoked_reason"),  # removed, demoted, revoked: no name
     **_columns(OFFICIAL, "commune", "name", "address", "reception_schedule", "staff_chat_id"),
     **_columns(NONE, "commune", "id", "code", "division_type", "province_code", "province_name"),
     **_columns(NONE, "commune", "work_week", "report_year_start", "created_at"),
