@@ -5,6 +5,7 @@ scripts/test.sh starts a throw-away redis-server and sets TEST_REDIS_URL; withou
 is skipped, except under CI=true, where a missing Redis is a failure."""
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -110,3 +111,61 @@ async def test_a_restart_half_way_through_filing_loses_nothing(
     assert ticket.text == "Đề nghị đặt thêm thùng rác ở chợ Yên Phú"
     assert ticket.code in receipt["text"]
     assert fake.unanswered_callbacks() == []
+
+
+async def test_forget_leaves_nothing_of_the_resident_in_redis(
+    fake: FakeTelegram, db: AsyncSession, database_url: str, redis_url: str
+) -> None:
+    """Half-way through filing, the draft lives in Redis; /forget takes it away too."""
+    from redis.asyncio import Redis
+
+    await make_commune(db)
+    hoa = fake.add_user("Nguyễn Thị Hoa")
+    draft = "Đề nghị đặt thêm thùng rác ở chợ Yên Phú"
+    forms = (draft.encode(), json.dumps(draft).strip('"').encode())  # as is, or JSON-escaped
+
+    def holds_draft(value: bytes | None) -> bool:
+        return bool(value) and any(form in value for form in forms)  # type: ignore[operator]
+
+    async with running_bot(fake, database_url, redis_url):
+        hoa.send("/new")
+        await hoa.next_message()
+        hoa.tap("Kiến nghị")
+        await hoa.next_message()
+        hoa.tap("Môi trường")
+        await hoa.next_message()
+        hoa.send(draft)
+        await hoa.next_message()
+        async with Redis.from_url(redis_url) as client:
+            held = [await client.get(key) for key in await client.keys("fsm:*:data")]
+        assert any(holds_draft(value) for value in held), "the draft is in Redis"
+
+        hoa.send("/forget")
+        asked = await hoa.next_message()
+        hoa.tap("🗑 Xóa dữ liệu của tôi")
+        await fake.wait_until(
+            lambda: "đã được xóa" in fake.message(hoa.id, asked["message_id"])["text"]
+        )
+
+    async with Redis.from_url(redis_url) as client:
+        keys = await client.keys("*")
+        values = [await client.get(key) for key in keys if await client.type(key) == b"string"]
+    assert not [k for k in keys if str(hoa.id).encode() in k], keys
+    assert not [v for v in values if holds_draft(v)]
+
+
+async def test_a_conversation_left_in_redis_is_forgotten_after_thirty_days(
+    fake: FakeTelegram, db: AsyncSession, database_url: str, redis_url: str
+) -> None:
+    """Retention erases a resident years later and cannot reach Redis: what they typed and
+    never sent expires there on its own."""
+    from redis.asyncio import Redis
+
+    await make_commune(db)
+    hoa = fake.add_user("Nguyễn Thị Hoa")
+    async with running_bot(fake, database_url, redis_url):
+        hoa.send("/new")
+        await hoa.next_message()
+    async with Redis.from_url(redis_url) as client:
+        ttls = [await client.ttl(key) for key in await client.keys(f"fsm:{hoa.id}:*")]
+    assert ttls and all(29 * 86400 < ttl <= 30 * 86400 for ttl in ttls), ttls
