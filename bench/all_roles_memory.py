@@ -17,8 +17,8 @@ fake, one leader each. In order:
    working day (`bench.shifted_clock`) unless it is already working hours: the reminders
    of every overdue case, the morning digest and the leaders' escalation are then all made
    and sent on start. `--at now` keeps the machine's clock;
-2. once the catch-up is done (its marks are written and the process is idle), for
-   `--seconds`: residents on Telegram, one every 1/`--residents-rate` s, open the
+2. once the catch-up is done (its jobs have marked what they did, then nothing for 5 s),
+   for `--seconds`: residents on Telegram, one every 1/`--residents-rate` s, open the
    commune's deep link (/start c-CODE), write a case and tap "✅ Có, gửi ngay"; an officer
    sends /queue and /find; residents file text cases on the web page (open loop) and read
    case pages of the database's web cases, each a different one;
@@ -45,7 +45,7 @@ from bench.bulk_cases import VN, CaseDatabase, case_database
 from bench.shifted_clock import morning_shift
 from bench.updates_ours import CASE, CONFIRM, RECEIPT
 from bench.updates_probe import Probe, load_average, percentile, until
-from bench.web_filing import _file, _free_port, _paced, _summary, residents_client
+from bench.web_filing import _file, _free_port, _paced, _summary, freeze_client, residents_client
 from bot.emulator import FakeTelegram, FakeUser
 from models import Commune, Role, Staff
 from services.communes import registry as communes
@@ -105,25 +105,30 @@ def notifications(path: Path) -> dict[str, int]:
     return dict(rows)
 
 
-async def caught_up(pid: int, path: Path, morning: bool, communes_count: int) -> float:
+async def caught_up(
+    pid: int, path: Path, morning: bool, communes_count: int
+) -> tuple[float, dict[str, tuple[float, float]]]:
     """Waits for the start-up catch-up: in the morning the digest and the escalation marked
-    for every commune, then the process idle (under a fifth of a core over 2 s)."""
+    for every commune, then no job marking anything for 5 s (the process is not idle: the
+    outbox goes on sending what the jobs queued). Returns its time and, for each job's
+    marks, when they first appeared and the RSS then."""
     started = time.monotonic()
-    if morning:
-        await until(
-            lambda: (
-                marks(path).get("digest", 0) >= communes_count
-                and marks(path).get("escalation", 0) >= communes_count
-            ),
-            600,
-            "the digest and the escalation",
-        )
+    first_seen: dict[str, tuple[float, float]] = {}
+    last: dict[str, int] = {}
+    changed = started
     while time.monotonic() - started < 600:
-        before = cpu_seconds(pid)
-        await asyncio.sleep(2)
-        if cpu_seconds(pid) - before < 0.4:
+        now, done = time.monotonic(), marks(path)
+        for job in done:
+            first_seen.setdefault(job, (now - started, rss_mb(pid)["VmRSS"]))
+        if done != last:
+            last, changed = done, now
+        marked = not morning or all(
+            done.get(job, 0) >= communes_count for job in ("digest", "escalation")
+        )
+        if marked and now - changed >= 5:
             break
-    return time.monotonic() - started
+        await asyncio.sleep(0.25)
+    return changed - started, first_seen
 
 
 async def telegram_residents(
@@ -229,13 +234,23 @@ async def run(args: argparse.Namespace) -> None:
         ) as proc:
             polling = rss_mb(proc.pid)
             show(f"polling after {time.monotonic() - started:.1f} s: RSS {polling['VmRSS']:.1f} MB")
-            took = await caught_up(proc.pid, path, shift > 0 or args.at != "now", len(officers))
+            took, jobs = await caught_up(
+                proc.pid, path, shift > 0 or args.at != "now", len(officers)
+            )
             after = rss_mb(proc.pid)
+            show(
+                "the jobs' first marks: "
+                + ", ".join(
+                    f"{job} {t:.1f} s (RSS {r:.0f} MB)"
+                    for job, (t, r) in sorted(jobs.items(), key=lambda j: j[1][0])
+                )
+            )
             show(
                 f"catch-up done in {took:.0f} s: RSS {after['VmRSS']:.1f} MB, "
                 f"peak so far {after['VmHWM']:.1f} MB; jobs' marks {marks(path)}; "
                 f"notifications {notifications(path)}"
             )
+            freeze_client()
             load_started = time.monotonic()
             telegram, commands, web = await asyncio.gather(
                 telegram_residents(
