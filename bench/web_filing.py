@@ -6,6 +6,7 @@ each and the process's peak memory. Not a test: nothing fails the build.
     .venv/bin/python -m bench.web_filing                  # 20 text filings/s for 15 s, ...
     .venv/bin/python -m bench.web_filing --seconds 5      # a quick look
     .venv/bin/python -m bench.web_filing --cases 100000   # on a database of 100,000 cases
+    .venv/bin/python -m bench.web_filing --cases 100000 --pages-only   # the case page alone
 
 With `--cases N` the process runs on a copy of `bench.bulk_cases`'s database of N cases
 (built once and cached), the filings go to its busiest commune, and the case pages read
@@ -164,17 +165,19 @@ async def measure(port: int, args: argparse.Namespace, commune: str, known: list
             return await _file(client, form_page, next(counter), None)
 
         await _paced(5, 2, text_only)  # warm up
-        times, pages, errors = await _paced(args.rate, args.seconds, text_only)
-        print(_summary(f"text-only filing at {args.rate}/s", times, errors))
+        pages: list[str] = []
+        if not args.pages_only:
+            times, pages, errors = await _paced(args.rate, args.seconds, text_only)
+            print(_summary(f"text-only filing at {args.rate}/s", times, errors))
 
-        photo = _photo(3)
-        print(f"photo: {len(photo) / 1024 / 1024:.1f} MB JPEG")
+            photo = _photo(3)
+            print(f"photo: {len(photo) / 1024 / 1024:.1f} MB JPEG")
 
-        async def with_photo(n: int) -> tuple[float, str]:
-            return await _file(client, form_page, next(counter), photo)
+            async def with_photo(n: int) -> tuple[float, str]:
+                return await _file(client, form_page, next(counter), photo)
 
-        times, _, errors = await _paced(args.photo_rate, args.seconds, with_photo)
-        print(_summary(f"filing with a 3 MB photo at {args.photo_rate}/s", times, errors))
+            times, _, errors = await _paced(args.photo_rate, args.seconds, with_photo)
+            print(_summary(f"filing with a 3 MB photo at {args.photo_rate}/s", times, errors))
 
         read = known or pages
 
@@ -197,7 +200,10 @@ def main() -> None:
     parser.add_argument("--page-rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--cases", type=int, default=0, help="run on bench.bulk_cases's database")
+    parser.add_argument("--pages-only", action="store_true", help="with --cases: no filings")
     args = parser.parse_args()
+    if args.pages_only and not args.cases:
+        parser.error("--pages-only reads the pages of --cases N")
     directory = Path(tempfile.mkdtemp(prefix="pakn-web-bench-"))
     port = _free_port()
     commune, known = "07060", []
