@@ -6,7 +6,7 @@ merged, the recent ones and a few stalled ones still open. The web channel's cas
 link to their page (`CaseLink`): the token is made as `services.cases.links` makes it, only
 its hash is stored, and the plaintext is kept beside the database for the benchmarks.
 
-    .venv/bin/python -m bench.bulk_cases                    # 100,000 cases, ~25 s the first time
+    .venv/bin/python -m bench.bulk_cases                    # 100,000 cases, ~20 s the first time
     .venv/bin/python -m bench.bulk_cases --cases 20000 --rebuild
 
 The database is built once per (cases, communes, seed, day, migrations) in the temporary
