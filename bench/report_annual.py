@@ -272,9 +272,10 @@ def _per_day(cases: int, rng: random.Random) -> Iterator[tuple[date, int]]:
 
 
 class Generator:
-    def __init__(self, places: list[Place], rng: random.Random) -> None:
+    def __init__(self, places: list[Place], rng: random.Random, now: datetime = NOW) -> None:
         self.places = places
         self.rng = rng
+        self.now = now  # what has happened by then is closed; the rest is still open
         self.channel = _pick(rng, CHANNELS)
         self.kind = _pick(rng, KINDS)
         self.rating = _pick(rng, RATINGS)
@@ -342,15 +343,15 @@ class Generator:
                 ack = min(received + timedelta(days=rng.uniform(0.05, 3)), closed)
             else:
                 ack = closed
-        if closed is not None and closed > NOW:  # not done yet when the report is made
-            status, closed = ("acknowledged", None) if ack and ack <= NOW else ("new", None)
-            ack = ack if ack and ack <= NOW else None
-        elif status == "new" and ack is not None:
-            status = "acknowledged"
+        if closed is not None and closed > self.now:  # not done yet when the report is made
+            status, closed = ("acknowledged", None) if ack and ack <= self.now else ("new", None)
+            ack = ack if ack and ack <= self.now else None
+        elif status == "new" and ack is not None:  # stalled: acknowledged, if by now
+            status, ack = ("acknowledged", ack) if ack <= self.now else ("new", None)
         if status == "resolved" and rng.random() < 0.35:
             assert closed is not None
             rated = closed + timedelta(days=rng.uniform(0.1, 7))
-            rating = self.rating() if rated <= NOW else None
+            rating = self.rating() if rated <= self.now else None
             rated = rated if rating else None
         text_value = " ".join(rng.sample(WORDS, rng.randint(2, 5)))
         row = (
