@@ -70,6 +70,11 @@ async def _tickets(session: AsyncSession, ids: list[int]) -> list[Listed]:
     return [case for case in listed if case.status.is_open]
 
 
+# the latest cases by name, then a count: a commune with a thousand late cases still gets
+# one message a leader can read (Telegram refuses a text over 4,096 characters)
+ESCALATION_LINES = 40
+
+
 @composer(NotificationKind.ESCALATION)
 async def _escalation(
     session: AsyncSession, notification: Notification, ctx: AppContext
@@ -80,14 +85,29 @@ async def _escalation(
     calendar = await ctx.policy.calendar_for(session, notification.commune_id)
     today = ctx.clock.now().astimezone(ctx.tz).date()
     lines = [_("📋 Cases past their answer deadline ({count}):").format(count=len(late)), ""]
-    for ticket in late:
+    overdue = sorted(
+        (
+            (
+                calendar.working_days_between(ctx.policy.local_date(ticket.resolve_due_at), today),
+                ticket,
+            )
+            for ticket in late
+        ),
+        key=lambda pair: -pair[0],
+    )
+    for days, ticket in overdue[:ESCALATION_LINES]:  # the latest first
         who = await session.get(Staff, ticket.assignee_id) if ticket.assignee_id else None
-        days = max(
-            calendar.working_days_between(ctx.policy.local_date(ticket.resolve_due_at), today), 1
-        )
         lines.append(
             _("<b>{code}</b> · {days} working day(s) late · {who}").format(
-                code=ticket.code, days=days, who=escape(who.name) if who else _("unassigned")
+                code=ticket.code,
+                days=max(days, 1),
+                who=escape(who.name) if who else _("unassigned"),
+            )
+        )
+    if len(overdue) > ESCALATION_LINES:
+        lines.append(
+            _("… and {count} more late cases: see /queue in the staff group.").format(
+                count=len(overdue) - ESCALATION_LINES
             )
         )
     lines += ["", _("Assign, extend or answer them from the cards in the staff group.")]
