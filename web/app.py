@@ -25,6 +25,7 @@ from web.security import Csrf, security_headers
 from web.state import WebState, web_state
 
 STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 110 * 1024 * 1024
 
 
 async def build_web_app(ctx: AppContext) -> FastAPI:
@@ -38,6 +39,10 @@ async def build_web_app(ctx: AppContext) -> FastAPI:
         docs_url=None,  # their pages load scripts from a CDN: the CSP and offline use forbid it
         redoc_url=None,
         openapi_url=None,  # the public API (Open311) comes with its own issue
+        # without nginx in front (the embedded default) the app itself refuses a body larger
+        # than any form it takes (10 files of 10 MB), before reading it; behind nginx,
+        # client_max_body_size says the same earlier (README)
+        max_body_size=MAX_BODY_BYTES,
     )
     app.state.web = WebState(
         ctx=ctx,
@@ -48,6 +53,7 @@ async def build_web_app(ctx: AppContext) -> FastAPI:
         push_key=push_key,
     )
     app.add_middleware(BaseHTTPMiddleware, dispatch=security_headers(settings.web_embed_origins))
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(404, _not_found)
     for module in (home, filing, case, lookup, news):
