@@ -1,6 +1,7 @@
 """Staff accounts: adding a member with a login (one person, one login, several communes),
 finding one, setting a password, turning TOTP on or off, a commune requiring it."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -171,3 +172,13 @@ async def require_totp(
         )
     )
     await session.commit()
+
+
+async def logins_of(session: AsyncSession, members: Sequence[Staff]) -> dict[int, str]:
+    """Each member's desk login, by staff id (members without one are left out)."""
+    ids = {m.account_id for m in members if m.account_id is not None}
+    if not ids:
+        return {}
+    found = await session.exec(select(StaffAccount).where(col(StaffAccount.id).in_(ids)))
+    login = {a.id: a.login for a in found.all()}
+    return {m.id: login[m.account_id] for m in members if m.id and m.account_id in login}
