@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from cli import calendar as cli_calendar
 from cli import cases as cli_cases
 from cli import database as cli_db
+from cli import desk as cli_desk
 from cli import poster as cli_poster
 from cli import province as cli_province
 from cli import staff as cli_staff
@@ -21,6 +22,7 @@ from config.settings import ConfigError, Settings, load_settings
 from locales.catalogs import translation
 from models import Role
 from reports.sandbox import RenderTooCostly
+from services.accounts import registry as accounts
 from services.communes import registry as communes
 from services.database.engine import create_engine_for, session_factory
 from services.database.migrations import upgrade_database
@@ -30,6 +32,7 @@ from services.errors import (
     DomainError,
     InvalidCommuneCode,
     InvalidInput,
+    LoginTaken,
     StaffExists,
     VillageExists,
 )
@@ -83,6 +86,10 @@ async def commune_set(session: AsyncSession, args: argparse.Namespace, settings:
             population=args.population,
             households=args.households,
         )
+    if args.desk_totp is not None:
+        await accounts.require_totp(
+            session, commune, args.desk_totp == "required", datetime.now(settings.tz)
+        )
     await communes.update_commune(
         session,
         commune,
@@ -120,16 +127,30 @@ async def village_list(session: AsyncSession, args: argparse.Namespace, settings
 
 async def staff_add(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     commune = await communes.get_commune(session, args.commune)
-    member = await staff.add_staff(
+    if args.telegram_id is None and args.login is None:
+        raise DomainError(_("Give --telegram-id, --login or both."))
+    member = await accounts.add_member(
         session,
         commune,
         telegram_id=args.telegram_id,
+        login=args.login,
+        email=args.email,
         role=Role(args.role),
         name=args.name,
         title=args.title,
     )
-    return _("{name} is now {role} of {commune}.").format(
+    done = _("{name} is now {role} of {commune}.").format(
         name=member.name, role=member.role.value, commune=commune.name
+    )
+    if args.login is None:
+        return done
+    return "\n".join(
+        [
+            done,
+            _("To set their desk password: pakn staff login-link {login}").format(
+                login=args.login.strip().lower()
+            ),
+        ]
     )
 
 
@@ -138,8 +159,10 @@ async def staff_list(session: AsyncSession, args: argparse.Namespace, settings: 
     rows = await staff.list_staff(session, commune)
     if not rows:
         return _("No staff yet.")
+    logins = await accounts.logins_of(session, rows)
     return "\n".join(
-        f"{m.telegram_id}  {m.role.value:8}  {m.name}" + (f" ({m.title})" if m.title else "")
+        f"{m.telegram_id or '-'}  {logins.get(m.id or 0, '-'):12}  {m.role.value:8}  {m.name}"
+        + (f" ({m.title})" if m.title else "")
         for m in rows
     )
 
@@ -164,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--address")
     set_.add_argument("--reception", help="citizen reception days, shown to residents")
     set_.add_argument(
+        "--desk-totp",
+        dest="desk_totp",
+        choices=["required", "optional"],
+        help=_("whether the staff desk asks this commune's staff for a TOTP code"),
+    )
+    set_.add_argument(
         "--report-year-start",
         dest="report_year_start",
         help=_("MM-DD the annual report period starts, e.g. 12-15 (default 01-01)"),
@@ -183,12 +212,15 @@ def build_parser() -> argparse.ArgumentParser:
     members = groups.add_parser("staff").add_subparsers(dest="action", required=True)
     sadd = members.add_parser("add")
     sadd.add_argument("--commune", required=True)
-    sadd.add_argument("--telegram-id", type=int, required=True, dest="telegram_id")
+    sadd.add_argument("--telegram-id", type=int, dest="telegram_id")
+    sadd.add_argument("--login", help=_("their sign-in name on the staff desk"))
+    sadd.add_argument("--email")
     sadd.add_argument("--role", choices=[r.value for r in Role], required=True)
     sadd.add_argument("--name", required=True)
     sadd.add_argument("--title")
     sadd.set_defaults(run=staff_add)
     cli_staff.add_commands(members)  # invite, invitations, revoke-invitation
+    cli_desk.add_commands(members)  # login-link, set-password, sessions, revoke-sessions, totp
     slist = members.add_parser("list")
     slist.add_argument("--commune", required=True)
     slist.set_defaults(run=staff_list)
@@ -218,6 +250,15 @@ def explain(exc: DomainError) -> str:
         return _("The village {name} already exists.").format(name=exc)
     if isinstance(exc, StaffExists):
         return _("{name} is already staff of this commune.").format(name=exc)
+    if isinstance(exc, LoginTaken):
+        return _(
+            "The login {login} belongs to another person (another Telegram id): choose another."
+        ).format(login=exc)
+    if isinstance(exc, InvalidInput) and str(exc) == "login":
+        return _(
+            "A login has 2 to 40 letters a–z without accents, digits, dots, dashes or "
+            "underscores, and starts with a letter or a digit."
+        )
     if isinstance(exc, SectionTextRefused):
         return describe(exc, _)
     if isinstance(exc, InvalidInput):

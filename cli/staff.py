@@ -1,5 +1,6 @@
 """`pakn staff invite|invitations|revoke-invitation`: one-time links that make their user
-staff, the ones still open, and taking one back before anyone uses it."""
+staff (in Telegram or on the desk), the ones still open, and taking one back before anyone
+uses it."""
 
 import argparse
 from datetime import UTC, datetime
@@ -42,6 +43,9 @@ async def staff_invite(session: AsyncSession, args: argparse.Namespace, settings
     ident = _(
         "Invitation id: {id} (to revoke it: pakn staff revoke-invitation {id} --commune {code})"
     ).format(id=invite.id, code=commune.code)
+    desk = _("On the staff desk, without Telegram: {link}").format(
+        link=f"{settings.public_url}/desk/invite/{invite.token}"
+    )
     try:
         username = await fetch_bot_username(settings.require_token(), settings.bot_api_url)
     except (ConfigError, RuntimeError) as exc:
@@ -57,6 +61,7 @@ async def staff_invite(session: AsyncSession, args: argparse.Namespace, settings
                 _("Invitation code: {payload}").format(payload=payload),
                 _("The link: put the bot's username (without @) in place of BOT_USERNAME:"),
                 f"https://t.me/BOT_USERNAME?start={payload}",
+                desk,
             ]
         )
     return "\n".join(
@@ -64,6 +69,7 @@ async def staff_invite(session: AsyncSession, args: argparse.Namespace, settings
             head,
             ident,
             invite_link(username, invite.token),
+            desk,
             _("Send it only to that person: whoever opens it first becomes staff."),
         ]
     )

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from models.account import DeskSession, PasswordLink, SignInThrottle, StaffAccount
 from models.apology import ApologyLetter, LetterStatus
 from models.calendar import CalendarDay, DeadlineRuleRow
 from models.commune import Category, Commune, CommunePopulation, ReplyTemplate, Village
@@ -53,6 +54,7 @@ __all__ = [
     "DayUnit",
     "DeadlineRuleRow",
     "DeliveryStatus",
+    "DeskSession",
     "EventKind",
     "InboxUpdate",
     "JobMark",
@@ -60,6 +62,7 @@ __all__ = [
     "LetterStatus",
     "Notification",
     "NotificationKind",
+    "PasswordLink",
     "PushSubscription",
     "Rating",
     "RecipientKind",
@@ -73,9 +76,11 @@ __all__ = [
     "Resident",
     "Role",
     "SchedulerLease",
+    "SignInThrottle",
     "SignerRole",
     "SiteKey",
     "Staff",
+    "StaffAccount",
     "StaffInvite",
     "Superior",
     "Ticket",

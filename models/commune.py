@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -20,6 +20,8 @@ class Commune(SQLModel, table=True):
     staff_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     work_week: str = Field(default="01234", max_length=7)  # weekdays worked, Monday = 0
     report_year_start: str = Field(default="01-01", max_length=5)  # MM-DD of the annual period
+    # the desk asks its staff for a TOTP code besides the password
+    desk_totp_required: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -33,11 +33,17 @@ class Resident(SQLModel, table=True):
 class Staff(SQLModel, table=True):
     """A cán bộ, công chức or leader of one commune, authorised from this table only."""
 
-    __table_args__ = (UniqueConstraint("commune_id", "telegram_id"),)
+    __table_args__ = (
+        UniqueConstraint("commune_id", "telegram_id"),
+        UniqueConstraint("commune_id", "account_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     commune_id: int = Field(foreign_key="commune.id", index=True)
     telegram_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    # the person's desk sign-in, shared by their memberships in several communes; none:
+    # Telegram only
+    account_id: int | None = Field(default=None, foreign_key="staffaccount.id", index=True)
     username: str | None = Field(default=None, max_length=64)
     name: str = Field(max_length=200)
     title: str | None = Field(default=None, max_length=120)

@@ -82,3 +82,37 @@ class LastAdmin(DomainError):
 
 class StaffNotFound(DomainError):
     """No active staff member with this id (removed meanwhile, or an old button)."""
+
+
+class SignInRefused(DomainError):
+    """The login, the password or the code is wrong, or the person is no longer staff: the
+    same answer whichever, so nothing tells whether a login exists."""
+
+
+class SignInSlowed(DomainError):
+    """Too many failed sign-ins for this login or address: the next try is looked at only
+    after `args[0]` (an aware datetime)."""
+
+
+class SecondFactorNeeded(DomainError):
+    """The password is right; the person's TOTP code is needed too."""
+
+
+class SecondFactorMissing(DomainError):
+    """A commune of theirs requires a TOTP code and the person has none set up yet."""
+
+
+class DeskSessionEnded(DomainError):
+    """No such desk session, or it ended (logout, idle, too old, revoked)."""
+
+
+class AccountNotFound(DomainError):
+    """No staff member has this login."""
+
+
+class LoginTaken(DomainError):
+    """Another person already signs in with this login."""
+
+
+class LinkNotUsable(DomainError):
+    """A password link that is unknown, used, replaced or expired."""

@@ -1,6 +1,6 @@
-"""The web app: FastAPI with the residents' pages, the headers every response carries and
-the state routes share. Built by the process that serves it (server/), once the database
-has given the installation's form key.
+"""The web app: FastAPI with the residents' pages and the staff desk (web/desk), the
+headers every response carries and the state routes share. Built by the process that
+serves it (server/), once the database has given the installation's form key.
 
 It is the process's only HTTP server: besides the public pages it carries `/healthz`
 (web/local.py, this machine only) and, when the process runs Telegram, `/metrics` and
@@ -18,6 +18,10 @@ from starlette.responses import Response
 from config.context import AppContext
 from services.database.keys import application_server_key, site_key, vapid_pem
 from web import local
+from web.desk import auth as desk_auth
+from web.desk import home as desk_home
+from web.desk import joining as desk_joining
+from web.desk import login as desk_login
 from web.limits import Limiter
 from web.rendering import Pages
 from web.resident import case, filing, home, lookup, news
@@ -58,6 +62,9 @@ async def build_web_app(ctx: AppContext) -> FastAPI:
     app.add_exception_handler(404, _not_found)
     for module in (home, filing, case, lookup, news):
         app.include_router(module.router)
+    desk_auth.add_handler(app)
+    for desk in (desk_login, desk_joining, desk_home):  # desk_home's catch-all path last
+        app.include_router(desk.router)
     local.add_local_route(app, "/healthz", local.healthz)
     return app
 

@@ -45,7 +45,7 @@ def security_headers(
         # a case page's address holds its key: never sent on to another site
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
-        if request.url.path.startswith("/h/"):
+        if request.url.path.startswith(("/h/", "/desk")):  # a case's key; staff's pages
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -62,6 +62,10 @@ class Csrf:
 
     def _sign(self, value: str) -> str:
         return hmac.new(self._key, value.encode(), hashlib.sha256).hexdigest()
+
+    def key_for(self, purpose: str) -> bytes:
+        """A key of its own for another use, derived from the installation's."""
+        return hmac.new(self._key, purpose.encode(), hashlib.sha256).digest()
 
     def token(self, request: Request) -> tuple[str, str | None]:
         """(the form's token, a new cookie value to set or None)."""

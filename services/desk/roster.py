@@ -18,6 +18,7 @@ from models import (
     Ticket,
 )
 from models.enums import OPEN_STATUSES
+from services.accounts import sessions as desk_sessions
 from services.cases.lifecycle import notify, record
 from services.communes.divisions import normalize_code
 from services.errors import (
@@ -154,6 +155,11 @@ async def remove_staff(
     member.active = False
     session.add(member)
     revoked = await revoke_made_by(session, member, INVITER_REMOVED, now)
+    signed_out = 0  # their desk sessions end: they sign in again for another commune
+    if member.account_id is not None:
+        signed_out = await desk_sessions.end_all(
+            session, member.account_id, now, desk_sessions.STAFF_REMOVED
+        )
     assigned = (
         await session.exec(
             select(Ticket)
@@ -204,7 +210,8 @@ async def remove_staff(
             allowed=True,
             detail=f"{member.name} (staff {member.id}, {member.role.value}); "
             f"{len(returned)} open case(s) unassigned"
-            + (f"; {revoked} open invitation(s) revoked" if revoked else ""),
+            + (f"; {revoked} open invitation(s) revoked" if revoked else "")
+            + (f"; {signed_out} desk session(s) ended" if signed_out else ""),
         )
     )
     await session.commit()

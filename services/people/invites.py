@@ -31,7 +31,7 @@ MAX_HOURS = 24 * 30
 REVOKED, INVITER_REMOVED, INVITER_DEMOTED = "revoked", "inviter_removed", "inviter_demoted"
 
 
-def _clean(text: str | None, limit: int) -> str | None:
+def clean_text(text: str | None, limit: int) -> str | None:
     cleaned = nfc(" ".join((text or "").split()))
     if len(cleaned) > limit:
         raise InvalidInput(f"at most {limit} characters: {cleaned[:40]}…")
@@ -74,8 +74,8 @@ async def create_invite(
         token=secrets.token_urlsafe(TOKEN_BYTES),
         commune_id=commune.id,
         role=role,
-        name=_clean(name, 200),
-        title=_clean(title, 120),
+        name=clean_text(name, 200),
+        title=clean_text(title, 120),
         created_by_staff_id=created_by.id if created_by else None,
         created_at=now,
         expires_at=now + timedelta(hours=hours),
@@ -115,19 +115,12 @@ async def find_invite(session: AsyncSession, token: str) -> StaffInvite:
     return invite
 
 
-async def redeem_invite(
-    session: AsyncSession,
-    token: str,
-    *,
-    telegram_id: int,
-    full_name: str | None,
-    username: str | None,
-    now: datetime,
-) -> Staff:
-    """Makes this Telegram user staff of the invitation's commune and uses the invitation
-    up. Unknown, used, revoked or expired tokens, those whose admin is no longer one, and
-    people already active staff of that commune, are refused with nothing changed (a
-    revoked one is recorded in the audit log)."""
+async def usable_invite(
+    session: AsyncSession, token: str, now: datetime, *, telegram_id: int | None = None
+) -> StaffInvite:
+    """The invitation while it may still make someone staff: unknown, used, revoked or
+    expired ones, and those whose admin is no longer one, are refused (a revoked one is
+    recorded in the audit log, with who tried when known)."""
     invite = await find_invite(session, token)
     if invite.used_at is not None:
         raise InviteUsed()
@@ -146,17 +139,15 @@ async def redeem_invite(
         raise InviteRevoked()
     if invite.expires_at <= now:
         raise InviteExpired()
-    existing = (
-        await session.exec(
-            select(Staff).where(
-                Staff.commune_id == invite.commune_id, Staff.telegram_id == telegram_id
-            )
-        )
-    ).first()
-    if existing is not None and existing.active:
-        raise StaffExists(existing.name)
-    name = invite.name or _clean(full_name, 200) or str(telegram_id)
-    claimed = await session.exec(  # compare-and-set: of two people at once, one wins
+    return invite
+
+
+async def claim_invite(
+    session: AsyncSession, invite: StaffInvite, now: datetime, *, telegram_id: int | None
+) -> None:
+    """Uses the invitation up: of two people at once, one wins; the other gets InviteUsed
+    (or InviteRevoked, if it was revoked meanwhile) with nothing changed."""
+    claimed = await session.exec(
         update(StaffInvite)
         .where(col(StaffInvite.id) == invite.id, col(StaffInvite.used_at).is_(None))
         .where(col(StaffInvite.revoked_at).is_(None))  # nor revoked meanwhile
@@ -166,6 +157,32 @@ async def redeem_invite(
         await session.rollback()
         await session.refresh(invite)
         raise InviteUsed() if invite.used_at is not None else InviteRevoked()
+
+
+async def redeem_invite(
+    session: AsyncSession,
+    token: str,
+    *,
+    telegram_id: int,
+    full_name: str | None,
+    username: str | None,
+    now: datetime,
+) -> Staff:
+    """Makes this Telegram user staff of the invitation's commune and uses the invitation
+    up. Unusable invitations (usable_invite) and people already active staff of that
+    commune are refused with nothing changed. On the desk: services/accounts/joining.py."""
+    invite = await usable_invite(session, token, now, telegram_id=telegram_id)
+    existing = (
+        await session.exec(
+            select(Staff).where(
+                Staff.commune_id == invite.commune_id, Staff.telegram_id == telegram_id
+            )
+        )
+    ).first()
+    if existing is not None and existing.active:
+        raise StaffExists(existing.name)
+    name = invite.name or clean_text(full_name, 200) or str(telegram_id)
+    await claim_invite(session, invite, now, telegram_id=telegram_id)
     member = existing or Staff(
         commune_id=invite.commune_id, telegram_id=telegram_id, name=name, role=invite.role
     )

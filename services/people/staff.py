@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,28 +32,37 @@ async def add_staff(
     session: AsyncSession,
     commune: Commune,
     *,
-    telegram_id: int,
+    telegram_id: int | None,
     role: Role,
     name: str,
     title: str | None = None,
+    account_id: int | None = None,
 ) -> Staff:
+    """A member known by their Telegram id, their desk account (services/accounts), or
+    both; one of them already a member here, if removed, comes back."""
     clean_name = nfc(" ".join(name.split()))
     if not clean_name:
         raise InvalidInput("a staff member needs a name")
-    if telegram_id <= 0:
+    if telegram_id is not None and telegram_id <= 0:
         raise InvalidInput("a Telegram user id is a positive number")
+    same = [
+        *([col(Staff.telegram_id) == telegram_id] if telegram_id is not None else []),
+        *([col(Staff.account_id) == account_id] if account_id is not None else []),
+    ]
+    if not same:
+        raise InvalidInput("a staff member needs a Telegram id or a login")
     existing = (
-        await session.exec(
-            select(Staff).where(Staff.commune_id == commune.id, Staff.telegram_id == telegram_id)
-        )
-    ).first()
-    if existing is not None and existing.active:
-        raise StaffExists(existing.name)
+        await session.exec(select(Staff).where(Staff.commune_id == commune.id, or_(*same)))
+    ).all()
+    if any(member.active for member in existing):
+        raise StaffExists(next(m.name for m in existing if m.active))
+    if len(existing) > 1:  # a removed Telegram member and a removed desk one: two people
+        raise InvalidInput("the Telegram id and the login belong to two different members")
     assert commune.id is not None
-    staff = existing or Staff(
-        commune_id=commune.id, telegram_id=telegram_id, name=clean_name, role=role
-    )
+    staff = existing[0] if existing else Staff(commune_id=commune.id, name=clean_name, role=role)
     staff.name, staff.role, staff.title, staff.active = clean_name, role, title, True
+    staff.telegram_id = telegram_id if telegram_id is not None else staff.telegram_id
+    staff.account_id = account_id if account_id is not None else staff.account_id
     session.add(staff)
     await session.commit()
     return staff

@@ -75,7 +75,17 @@ COLUMNS = {
     # only a hash of the link's token: it opens the anonymous case, names no one
     **_columns(NONE, "caselink", "id", "ticket_id", "token_hash", "created_at"),
     **_columns(OFFICIAL, "staff", "telegram_id", "username", "name", "title"),
-    **_columns(NONE, "staff", "id", "commune_id", "role", "active", "created_at"),
+    **_columns(NONE, "staff", "id", "commune_id", "role", "active", "created_at", "account_id"),
+    # the desk's sign-in: staff's login and e-mail; a hash, secrets, times and counts
+    **_columns(OFFICIAL, "staffaccount", "login", "email"),
+    **_columns(NONE, "staffaccount", "id", "password_hash", "password_set_at", "totp_secret"),
+    **_columns(NONE, "staffaccount", "totp_last_step", "created_at"),
+    **_columns(NONE, "desksession", "id", "token_hash", "account_id", "commune_id"),
+    **_columns(NONE, "desksession", "created_at", "last_seen_at", "ended_at", "ended_reason"),
+    **_columns(NONE, "passwordlink", "id", "token_hash", "account_id", "created_at"),
+    **_columns(NONE, "passwordlink", "expires_at", "used_at"),
+    # hashes of a typed login or of an address (keyed), counts and times; gone after a day
+    **_columns(NONE, "signinthrottle", "key", "failures", "last_failed_at", "wait_until"),
     **_columns(OFFICIAL, "staffinvite", "name", "title", "used_by_telegram_id"),
     **_columns(NONE, "staffinvite", "id", "token", "commune_id", "role", "created_by_staff_id"),
     **_columns(NONE, "staffinvite", "created_at", "expires_at", "used_at", "revoked_at"),
@@ -83,6 +93,7 @@ COLUMNS = {
     **_columns(OFFICIAL, "commune", "name", "address", "reception_schedule", "staff_chat_id"),
     **_columns(NONE, "commune", "id", "code", "division_type", "province_code", "province_name"),
     **_columns(NONE, "commune", "work_week", "report_year_start", "created_at"),
+    **_columns(NONE, "commune", "desk_totp_required"),
     **_columns(OFFICIAL, "superior", "name", "short_name", "telegram_chat_id", "email"),
     **_columns(NONE, "superior", "id", "commune_id", "position", "addressed", "copied", "active"),
     **_columns(OFFICIAL, "reportsettings", "place_name", "signer_name", "copy_lines"),

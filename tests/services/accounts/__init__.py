@@ -1,0 +1,1 @@
+"""Signing in to the staff desk, on a real database."""
