@@ -191,6 +191,9 @@ async def _late_and_reminded(fake: FakeTelegram, db: AsyncSession, app: BotApp) 
 
 async def _b_history(fake: FakeTelegram, db: AsyncSession, b: Side) -> None:
     first, second, third, _fourth, fifth = b.codes
+    # the cards of B's cases go first (bot/outbox/replies.py): all sent before the commands,
+    # so the first message after each command is its answer
+    await settled(fake, db)
     for command in (
         f"/ack {first}",
         f"/note {second} {B_HISTORY[0]}",
