@@ -90,7 +90,6 @@ def unbroken_names(title: str, report: "BuiltReport") -> str:
 def document_context(report: "BuiltReport") -> dict[str, Any]:
     first = report.communes[0]
     settings = report.settings
-    local_day = report.generated_at.date()
     by_channel = report.by_channel
     context: dict[str, Any] = {
         "issuer_parent": "ỦY BAN NHÂN DÂN",
@@ -98,7 +97,7 @@ def document_context(report: "BuiltReport") -> dict[str, Any]:
         "number_line": number_line(report.request.number),
         "country": COUNTRY,
         "motto": MOTTO,
-        "place_date": f"{report.place}, {fmt.long_date(local_day)}",
+        "place_date": f"{report.place}, {report.date_words()}",
         "title": unbroken_names(report.title, report),
         "period": fmt.period_words(
             report.request.kind, report.request.period, first.report_year_start

@@ -66,7 +66,7 @@ def section_variables(
     channels: str,
     by_category: Sequence[Row],
     place: str,
-    generated_on: date,
+    report_date: str,
     as_of: date,
 ) -> dict[str, Any]:
     first = communes[0]
@@ -95,7 +95,7 @@ def section_variables(
         "period_end": fmt.short_date(period.end),
         "year": str(period.end.year),
         "as_of": fmt.short_date(as_of),
-        "report_date": fmt.long_date(generated_on),
+        "report_date": report_date,
         "digital": channels == "digital",
         "channel_words": "trên các kênh số" if channels == "digital" else "",
         "channels_used": fmt.join_vi(
@@ -174,6 +174,6 @@ def sample_variables() -> dict[str, Any]:
         channels="all",
         by_category=[Row("Đất đai", "Đất đai", received=80), Row("Khác", "Khác", received=55)],
         place="Thống Nhất",
-        generated_on=date(2024, 12, 6),
+        report_date=fmt.long_date(date(2024, 12, 6)),
         as_of=date(2024, 12, 6),
     )
