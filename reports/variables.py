@@ -113,6 +113,9 @@ def section_variables(
         "to_answer": Count(statistics.answered + pending),
         "population": Count(statistics.population) if statistics.population else None,
         "households": Count(statistics.households) if statistics.households else None,
+        "population_year": (
+            str(statistics.population_year) if statistics.population_year is not None else None
+        ),
     }
     for name in COUNTS:
         values[name] = Count(getattr(statistics, name))
@@ -163,7 +166,7 @@ def sample_variables() -> dict[str, Any]:
     stats.pending_not_due, stats.pending_overdue = 10, 5
     stats.on_time_rate = Decimal("88.0")
     stats.rated, stats.satisfied_share = 40, Decimal("90.0")
-    stats.participants, stats.population = 120, 10000
+    stats.participants, stats.population, stats.population_year = 120, 10000, 2024
     stats.participation_share = Decimal("1.2")
     return section_variables(
         communes=[commune],

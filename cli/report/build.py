@@ -98,6 +98,25 @@ async def _document(report: BuiltReport, kind: str) -> str | bytes:
         ) from exc
 
 
+def _population_warning(built: BuiltReport) -> str | None:
+    """What the command line says when the share of residents taking part cannot use the
+    report year's own population."""
+    stats, year = built.statistics, built.request.period.end.year
+    codes = ",".join(c.code for c in built.communes)
+    enter = f"pakn commune set {built.communes[0].code} --population N --year {year}"
+    if stats.population is None or (stats.participants and stats.participation_share is None):
+        return _(
+            "Warning: no population entered for commune(s) {codes}: the report shows no "
+            "share of residents taking part. Enter it with: {command}"
+        ).format(codes=codes, command=enter)
+    if stats.population_year is not None and stats.population_year != year:
+        return _(
+            "Warning: no population entered for {year}: the report uses the figure of "
+            "{used} and says so in the document. To enter the year's own: {command}"
+        ).format(year=year, used=stats.population_year, command=enter)
+    return None
+
+
 async def report(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     if args.format in BINARY and args.out in (None, "-"):
         raise DomainError(
@@ -136,6 +155,9 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
             ).format(sections=", ".join(built.fallbacks)),
             file=sys.stderr,
         )
+    warning = _population_warning(built)
+    if warning:
+        print(warning, file=sys.stderr)
     document = await _document(built, args.format)
     if args.out in (None, "-"):
         assert isinstance(document, str)

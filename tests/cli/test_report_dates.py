@@ -39,3 +39,24 @@ def test_the_date_line_is_the_as_of_day_a_given_date_or_blank(
                 database_url=fresh_url)  # fmt: skip
     assert wrong.returncode == 1 and "YYYY-MM-DD" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+def test_a_report_year_without_population_is_said_on_the_command_line(
+    fresh_url: str, tmp_path: Path
+) -> None:
+    added = run("commune", "add", "7060", "--population", "9677", "--year", "2025",
+                database_url=fresh_url)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    annual = ("report", "annual", "--commune", "7060", "--format", "json")
+    nearest = run(*annual, "--year", "2024", database_url=fresh_url)
+    assert nearest.returncode == 0, nearest.stderr
+    assert "chưa nhập số dân năm 2024: báo cáo dùng số dân năm 2025" in nearest.stderr
+    assert "pakn commune set 07060 --population N --year 2024" in nearest.stderr
+    assert '"population_year": 2025' in nearest.stdout
+    own = run(*annual, "--year", "2025", database_url=fresh_url)
+    assert own.returncode == 0 and "số dân" not in own.stderr
+    assert run("commune", "add", "00004", database_url=fresh_url).returncode == 0
+    none = run("report", "annual", "--commune", "00004", "--year", "2024", database_url=fresh_url)
+    assert none.returncode == 0
+    assert "chưa nhập số dân của xã, phường 00004" in none.stderr
+    assert "pakn commune set 00004 --population N --year 2024" in none.stderr
