@@ -163,6 +163,7 @@ async def build_report(
     place = settings.place_name or fmt.bare_name(first)
     dated = request.dated or (_last_day(moment, generated_at) if request.as_of else None)
     dated = dated or generated_at.date()
+    administrative = await queries.field_names(session, ids, queries.ADMINISTRATIVE_FIELD)
     variables = section_variables(
         communes=communes,
         superiors=superiors,
@@ -172,6 +173,7 @@ async def build_report(
         channels=request.channels,
         by_category=by_category,
         place=place,
+        administrative_fields=administrative,
         report_date=fmt.long_date(dated, blank_day=request.blank_day),
         as_of=_last_day(moment, generated_at),
     )

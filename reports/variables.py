@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from models import Channel, Commune, ReportKind, Superior
+from models import Channel, Commune, Kind, ReportKind, Superior
 from reports import formatting as fmt
 from reports.queries import Row
 from services.reporting.placeholders import COUNTS, DAYS, PERCENTS, PLACEHOLDERS
@@ -67,6 +67,7 @@ def section_variables(
     by_category: Sequence[Row],
     place: str,
     report_date: str,
+    administrative_fields: set[str] | None = None,
     as_of: date,
 ) -> dict[str, Any]:
     first = communes[0]
@@ -111,6 +112,16 @@ def section_variables(
         "rejected": Count(outcome.get("rejected", 0)),
         "pending": Count(pending),
         "to_answer": Count(statistics.answered + pending),
+        # about administrative rules or acts: the field "Thủ tục hành chính" and complaints
+        # (khiếu nại); None when a commune has no such field, so no one can say there were none
+        "administrative": (
+            Count(
+                sum(statistics.received_by_category.get(n, 0) for n in administrative_fields)
+                + statistics.received_by_kind.get(Kind.COMPLAINT.value, 0)
+            )
+            if administrative_fields
+            else None
+        ),
         "population": Count(statistics.population) if statistics.population else None,
         "households": Count(statistics.households) if statistics.households else None,
         "population_year": (

@@ -364,8 +364,10 @@ def build(document: DocxDocument) -> None:
     tables(document)
     heading(document, "3. Hạn chế, khó khăn:")
     section(document, "difficulties")
+    tag(document, "{%p if sections.proposals %}")  # left out when there is nothing to propose
     heading(document, "4. Đề xuất, kiến nghị:")
     section(document, "proposals")
+    tag(document, "{%p endif %}")
     section(document, "closing", keep_with_next=True)
     signature(document)
 

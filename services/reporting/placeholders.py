@@ -66,6 +66,7 @@ OTHERS = (
     "population",
     "households",
     "population_year",
+    "administrative",
 )
 NAMES = frozenset((*COUNTS, *PERCENTS, *DAYS, *TEXTS, *OTHERS))
 # what a person may write: every value that reads as words (`digital` is true or false)
