@@ -79,12 +79,30 @@ def table_row(row: Row, no: int | str) -> dict[str, str]:
     return out
 
 
+TITLE_LINE = 62  # characters of 14 pt bold Times that fit on a line of the subject
+_PERIOD = re.compile(r" (năm|tháng|quý|\d+ tháng đầu năm) (\S+)")
+
+
 def unbroken_names(title: str, report: "BuiltReport") -> str:
     """The communes' names kept on one line in the subject (no break inside "Thống Nhất")."""
     for commune in report.communes:
         name = fmt.bare_name(commune)
         title = title.replace(name, name.replace(" ", "\u00a0"))
     return title
+
+
+def title_lines(title: str, report: "BuiltReport") -> list[str]:
+    """The subject broken where a person breaks it: before "của xã …" and before "(từ ngày
+    …)", joining what fits on a line; "năm 2024" never alone (it holds to the word before)."""
+    phrases = re.split(r" (?=của |\(từ ngày )", title)
+    lines: list[str] = []
+    for phrase in phrases:
+        if lines and len(lines[-1]) + 1 + len(phrase) <= TITLE_LINE:
+            lines[-1] += " " + phrase
+        else:
+            lines.append(phrase)
+    glued = [_PERIOD.sub(lambda m: f"\u00a0{m[1]}\u00a0{m[2]}", line) for line in lines]
+    return [unbroken_names(line, report) for line in glued]
 
 
 def document_context(report: "BuiltReport") -> dict[str, Any]:
@@ -98,7 +116,8 @@ def document_context(report: "BuiltReport") -> dict[str, Any]:
         "country": COUNTRY,
         "motto": MOTTO,
         "place_date": f"{report.place}, {report.date_words()}",
-        "title": unbroken_names(report.title, report),
+        "title": "\n".join(title_lines(report.title, report)),  # docxtpl: \n breaks the line
+        "title_lines": title_lines(report.title, report),
         "period": fmt.period_words(
             report.request.kind, report.request.period, first.report_year_start
         ),

@@ -43,13 +43,15 @@ def communes_words(communes: Sequence[Commune]) -> str:
 
 
 def title_for(communes: Sequence[Commune], kind: ReportKind, period: Period, channels: str) -> str:
-    """ "Kết quả tiếp nhận phản ánh, kiến nghị trên các kênh số của xã Thống Nhất năm 2024"."""
+    """ "Kết quả tiếp nhận phản ánh, kiến nghị trên các kênh số của xã Thống Nhất năm 2024";
+    an annual period that is not the calendar year says its dates: "… năm 2024 (từ ngày
+    15/12/2023 đến ngày 14/12/2024)"."""
     year_start = communes[0].report_year_start if communes else "01-01"
     scope = " trên các kênh số" if channels == "digital" else ""
-    return (
-        f"Kết quả tiếp nhận phản ánh, kiến nghị{scope} của {communes_words(communes)} "
-        f"{fmt.period_words(kind, period, year_start)}"
-    )
+    words = fmt.period_words(kind, period, year_start)
+    if kind is ReportKind.ANNUAL and (period.start.month, period.start.day) != (1, 1):
+        words += f" ({fmt.period_words(ReportKind.RANGE, period)})"
+    return f"Kết quả tiếp nhận phản ánh, kiến nghị{scope} của {communes_words(communes)} {words}"
 
 
 def addressed(superiors: Sequence[Superior]) -> list[Superior]:
