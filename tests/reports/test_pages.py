@@ -124,3 +124,72 @@ async def test_the_printed_html_never_tears_the_signature(
         }
         where = {key: numbers[-1] for key, numbers in found.items() if numbers}
         assert len(where) == len(found) and len(set(where.values())) == 1, (lines, found)
+
+
+async def test_the_printed_html_has_page_numbers_and_keeps_the_unit_with_its_table(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    """Longer and longer basis texts move "(đơn vị: lượt)" across the foot of a page."""
+    chromium = _chromium_or_skip()
+    ward_id = await _ward(session)
+    for lines in range(0, 30, 3):
+        own = {"basis": "\n".join([LINE] * (lines + 1))}
+        request = ReportRequest((ward_id,), ReportKind.MONTHLY, NOVEMBER, sections=own)
+        page = await render_html(await build_report(session, POLICY, request, now=WARD_NOW))
+        pages = [
+            p for p in await asyncio.to_thread(_printed, chromium, page, tmp_path) if p.strip()
+        ]
+        assert len(pages) >= 2
+        for number, text in enumerate(pages[1:], start=2):  # as the .docx: from page 2, on top
+            assert text.strip().splitlines()[0].strip() == str(number), (lines, number)
+        assert not pages[0].strip().splitlines()[0].strip().isdigit()
+        flat = [" ".join(text.split()) for text in pages]
+        unit = next(n for n, text in enumerate(flat) if "(đơn vị: lượt)" in text)
+        after = flat[unit].split("(đơn vị: lượt)")[1]
+        assert "Bảng 1. Theo kênh tiếp nhận" in after, (lines, flat[unit][-300:])
+        assert "Tổng cộng" in after.split("Bảng 1. Theo kênh tiếp nhận")[1], lines
+
+
+def _serif() -> str:
+    """The font LibreOffice prints the .docx's Times New Roman with: itself where installed,
+    else Liberation Serif, the same metrics (fonts-liberation), so lines break alike."""
+    found = subprocess.run(
+        ["fc-match", "-f", "%{family[0]}", "Times New Roman"], capture_output=True, text=True
+    ).stdout
+    return "TimesNewRoman" if found == "Times New Roman" else "LiberationSerif"
+
+
+def _vietnamese_serif_or_skip() -> str:
+    if not shutil.which("pdffonts") or not shutil.which("fc-match"):
+        pytest.skip("pdffonts (poppler-utils) and fc-match (fontconfig) are needed")
+    serif = _serif()
+    family = "Times New Roman" if serif == "TimesNewRoman" else "Liberation Serif"
+    vietnamese = subprocess.run(  # "Ủ" (U+1EE6): fonts-liberation 1.x lacks it, 2.x has it
+        ["fc-list", ":charset=1ee6", "family"], capture_output=True, text=True
+    ).stdout
+    if family not in vietnamese:
+        reason = f"{family} here has no Vietnamese letters: apt-get install fonts-liberation2"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: not skipping)")
+        pytest.skip(reason)
+    return serif
+
+
+def _families(pdf: bytes, folder: Path) -> set[str]:
+    """The font families the PDF embeds ("BAAAAA+LiberationSerif-Bold" → LiberationSerif)."""
+    source = folder / "report.pdf"
+    source.write_bytes(pdf)
+    listing = subprocess.run(
+        ["pdffonts", str(source)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    return {line.split()[0].split("+")[-1].split("-")[0].split(",")[0] for line in listing}
+
+
+async def test_the_pdf_is_set_in_times_new_roman_or_its_metric_twin(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    """Every letter in one family: no Vietnamese letter falls back to another font."""
+    _soffice_or_skip()
+    serif = _vietnamese_serif_or_skip()
+    pdf = await render_pdf(await render_docx(await _report(session, await _ward(session))))
+    assert await asyncio.to_thread(_families, pdf, tmp_path) == {serif}
