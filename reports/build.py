@@ -42,6 +42,9 @@ class ReportRequest:
     as_of: datetime | None = None  # default: the earlier of now and the end of the period
     number: str | None = None  # "Số: …/BC-UBND": blank by default, for the văn thư
     sections: Mapping[str, str] = field(default_factory=dict)  # this version's own texts
+    # the date line: this day; by default the --as-of day when one is given, else the day made
+    dated: date | None = None
+    blank_day: bool = False  # "ngày … tháng 12 năm 2024": the văn thư writes the day
 
 
 @dataclass
@@ -51,6 +54,7 @@ class BuiltReport:
     statistics: Statistics
     generated_at: datetime  # local time
     title: str
+    dated: date | None = None  # the date line's day (None: the day made)
     settings: ReportSettings = field(default_factory=lambda: ReportSettings(commune_id=0))
     superiors: list[Superior] = field(default_factory=list)
     place: str = ""
@@ -59,6 +63,13 @@ class BuiltReport:
     by_channel: list[Row] = field(default_factory=list)
     by_category: list[Row] = field(default_factory=list)
     answered_by_month: dict[str, int] = field(default_factory=dict)
+
+    def date_line_day(self) -> date:
+        return self.dated or self.generated_at.date()
+
+    def date_words(self) -> str:
+        """ "ngày 06 tháng 12 năm 2024", or "ngày … tháng 12 năm 2024" left for the văn thư."""
+        return fmt.long_date(self.date_line_day(), blank_day=self.request.blank_day)
 
     def as_of_date(self) -> date:
         """The local day the figures run to (the period's last day when counted to its end)."""
@@ -82,6 +93,8 @@ class BuiltReport:
                 "title": self.title,
                 "channels": self.request.channels,
                 "number": self.request.number,
+                "date": self.date_line_day().isoformat(),
+                "date_day_blank": self.request.blank_day,
             },
             "statistics": self.statistics.as_dict(),
             "breakdown": {
@@ -148,6 +161,9 @@ async def build_report(
     overrides = await section_overrides(session, first.id)
     generated_at = now.astimezone(policy.tz)
     place = settings.place_name or fmt.bare_name(first)
+    dated = request.dated or (_last_day(moment, generated_at) if request.as_of else None)
+    dated = dated or generated_at.date()
+    administrative = await queries.field_names(session, ids, queries.ADMINISTRATIVE_FIELD)
     variables = section_variables(
         communes=communes,
         superiors=superiors,
@@ -157,7 +173,8 @@ async def build_report(
         channels=request.channels,
         by_category=by_category,
         place=place,
-        generated_on=generated_at.date(),
+        administrative_fields=administrative,
+        report_date=fmt.long_date(dated, blank_day=request.blank_day),
         as_of=_last_day(moment, generated_at),
     )
     rendered = await render_sections(variables, overrides, request.sections)
@@ -166,6 +183,7 @@ async def build_report(
         communes=communes,
         statistics=stats,
         generated_at=generated_at,
+        dated=dated,
         title=title_for(communes, request.kind, request.period, request.channels),
         settings=settings,
         superiors=superiors,

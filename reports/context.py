@@ -79,6 +79,10 @@ def table_row(row: Row, no: int | str) -> dict[str, str]:
     return out
 
 
+TITLE_LINE = 62  # characters of 14 pt bold Times that fit on a line of the subject
+_PERIOD = re.compile(r" (năm|tháng|quý|\d+ tháng đầu năm) (\S+)")
+
+
 def unbroken_names(title: str, report: "BuiltReport") -> str:
     """The communes' names kept on one line in the subject (no break inside "Thống Nhất")."""
     for commune in report.communes:
@@ -87,10 +91,23 @@ def unbroken_names(title: str, report: "BuiltReport") -> str:
     return title
 
 
+def title_lines(title: str, report: "BuiltReport") -> list[str]:
+    """The subject broken where a person breaks it: before "của xã …" and before "(từ ngày
+    …)", joining what fits on a line; "năm 2024" never alone (it holds to the word before)."""
+    phrases = re.split(r" (?=của |\(từ ngày )", title)
+    lines: list[str] = []
+    for phrase in phrases:
+        if lines and len(lines[-1]) + 1 + len(phrase) <= TITLE_LINE:
+            lines[-1] += " " + phrase
+        else:
+            lines.append(phrase)
+    glued = [_PERIOD.sub(lambda m: f"\u00a0{m[1]}\u00a0{m[2]}", line) for line in lines]
+    return [unbroken_names(line, report) for line in glued]
+
+
 def document_context(report: "BuiltReport") -> dict[str, Any]:
     first = report.communes[0]
     settings = report.settings
-    local_day = report.generated_at.date()
     by_channel = report.by_channel
     context: dict[str, Any] = {
         "issuer_parent": "ỦY BAN NHÂN DÂN",
@@ -98,8 +115,9 @@ def document_context(report: "BuiltReport") -> dict[str, Any]:
         "number_line": number_line(report.request.number),
         "country": COUNTRY,
         "motto": MOTTO,
-        "place_date": f"{report.place}, {fmt.long_date(local_day)}",
-        "title": unbroken_names(report.title, report),
+        "place_date": f"{report.place}, {report.date_words()}",
+        "title": "\n".join(title_lines(report.title, report)),  # docxtpl: \n breaks the line
+        "title_lines": title_lines(report.title, report),
         "period": fmt.period_words(
             report.request.kind, report.request.period, first.report_year_start
         ),

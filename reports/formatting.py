@@ -47,11 +47,16 @@ def short_date(day: date) -> str:
     return format_date(day, "dd/MM/yyyy", locale=LOCALE)
 
 
-def long_date(day: date) -> str:
+BLANK_DAY = "…"
+
+
+def long_date(day: date, *, blank_day: bool = False) -> str:
     """ "ngày 06 tháng 12 năm 2024": as Nghị định 30/2020/NĐ-CP writes a document's date, a
-    0 before days under 10 and before months 1 and 2 ("ngày 19 tháng 6", "tháng 02")."""
+    0 before days under 10 and before months 1 and 2 ("ngày 19 tháng 6", "tháng 02").
+    `blank_day`: "ngày … tháng 12 năm 2024", the day left for the văn thư to write in."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    number = BLANK_DAY if blank_day else f"{day.day:02d}"
+    return f"ngày {number} tháng {month} năm {day.year}"
 
 
 def join_vi(items: list[str] | tuple[str, ...]) -> str:

@@ -104,7 +104,10 @@ async def make_version(
 
 
 def request_for(version: ReportVersion, sections: dict[str, str]) -> ReportRequest:
-    """The same report as `version`, with edited sections, counted as of the same moment."""
+    """The same report as `version`, with edited sections, counted as of the same moment and
+    dated as it was."""
+    made = (version.statistics or {}).get("report", {})
+    dated = date.fromisoformat(made["date"]) if made.get("date") else None
     base = ReportRequest(
         commune_ids=(version.commune_id,),
         kind=version.kind,
@@ -112,6 +115,8 @@ def request_for(version: ReportVersion, sections: dict[str, str]) -> ReportReque
         channels=version.channels,
         as_of=version.as_of,
         number=version.number,
+        dated=dated,
+        blank_day=bool(made.get("date_day_blank")),
     )
     return replace(base, sections=sections)
 

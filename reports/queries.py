@@ -139,3 +139,20 @@ def total(rows: Sequence[Row], name: str = "Tổng cộng") -> Row:
         ):
             setattr(summed, key, getattr(summed, key) + getattr(row, key))
     return summed
+
+
+ADMINISTRATIVE_FIELD = "thu_tuc_hanh_chinh"  # Thủ tục hành chính, a default field
+
+
+async def field_names(session: AsyncSession, commune_ids: Sequence[int], slug: str) -> set[str]:
+    """The names the communes give a default field; empty unless every one of them has it."""
+    rows = (
+        await session.exec(
+            select(Category.commune_id, Category.name).where(
+                col(Category.commune_id).in_(list(commune_ids)), Category.slug == slug
+            )
+        )
+    ).all()
+    if {commune_id for commune_id, _ in rows} != set(commune_ids):
+        return set()
+    return {name for _, name in rows}

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "sections"
 RENDER_SECONDS = 20.0
 _SPACES = re.compile(r"[ \u00a0]{2,}")
+LEFT_OUT = ("-", "–", "—")  # an own text of just a dash: the section says nothing
 
 
 @dataclass
@@ -105,6 +106,9 @@ def render_all(
         if skipped:
             log.warning("section %s: its own text has template code; the default is used", name)
             out.fallbacks.append(name)
+        if own is not None and own.strip() in LEFT_OUT:
+            out.sections[name] = []  # "-": nothing to say (section 4 is then left out)
+            continue
         if own is not None:
             out.sections[name] = paragraphs(placeholders.fill(own, values))
             continue

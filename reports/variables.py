@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from models import Channel, Commune, ReportKind, Superior
+from models import Channel, Commune, Kind, ReportKind, Superior
 from reports import formatting as fmt
 from reports.queries import Row
 from services.reporting.placeholders import COUNTS, DAYS, PERCENTS, PLACEHOLDERS
@@ -43,13 +43,15 @@ def communes_words(communes: Sequence[Commune]) -> str:
 
 
 def title_for(communes: Sequence[Commune], kind: ReportKind, period: Period, channels: str) -> str:
-    """ "Kết quả tiếp nhận phản ánh, kiến nghị trên các kênh số của xã Thống Nhất năm 2024"."""
+    """ "Kết quả tiếp nhận phản ánh, kiến nghị trên các kênh số của xã Thống Nhất năm 2024";
+    an annual period that is not the calendar year says its dates: "… năm 2024 (từ ngày
+    15/12/2023 đến ngày 14/12/2024)"."""
     year_start = communes[0].report_year_start if communes else "01-01"
     scope = " trên các kênh số" if channels == "digital" else ""
-    return (
-        f"Kết quả tiếp nhận phản ánh, kiến nghị{scope} của {communes_words(communes)} "
-        f"{fmt.period_words(kind, period, year_start)}"
-    )
+    words = fmt.period_words(kind, period, year_start)
+    if kind is ReportKind.ANNUAL and (period.start.month, period.start.day) != (1, 1):
+        words += f" ({fmt.period_words(ReportKind.RANGE, period)})"
+    return f"Kết quả tiếp nhận phản ánh, kiến nghị{scope} của {communes_words(communes)} {words}"
 
 
 def addressed(superiors: Sequence[Superior]) -> list[Superior]:
@@ -66,7 +68,8 @@ def section_variables(
     channels: str,
     by_category: Sequence[Row],
     place: str,
-    generated_on: date,
+    report_date: str,
+    administrative_fields: set[str] | None = None,
     as_of: date,
 ) -> dict[str, Any]:
     first = communes[0]
@@ -95,7 +98,7 @@ def section_variables(
         "period_end": fmt.short_date(period.end),
         "year": str(period.end.year),
         "as_of": fmt.short_date(as_of),
-        "report_date": fmt.long_date(generated_on),
+        "report_date": report_date,
         "digital": channels == "digital",
         "channel_words": "trên các kênh số" if channels == "digital" else "",
         "channels_used": fmt.join_vi(
@@ -111,8 +114,21 @@ def section_variables(
         "rejected": Count(outcome.get("rejected", 0)),
         "pending": Count(pending),
         "to_answer": Count(statistics.answered + pending),
+        # about administrative rules or acts: the field "Thủ tục hành chính" and complaints
+        # (khiếu nại); None when a commune has no such field, so no one can say there were none
+        "administrative": (
+            Count(
+                sum(statistics.received_by_category.get(n, 0) for n in administrative_fields)
+                + statistics.received_by_kind.get(Kind.COMPLAINT.value, 0)
+            )
+            if administrative_fields
+            else None
+        ),
         "population": Count(statistics.population) if statistics.population else None,
         "households": Count(statistics.households) if statistics.households else None,
+        "population_year": (
+            str(statistics.population_year) if statistics.population_year is not None else None
+        ),
     }
     for name in COUNTS:
         values[name] = Count(getattr(statistics, name))
@@ -163,7 +179,7 @@ def sample_variables() -> dict[str, Any]:
     stats.pending_not_due, stats.pending_overdue = 10, 5
     stats.on_time_rate = Decimal("88.0")
     stats.rated, stats.satisfied_share = 40, Decimal("90.0")
-    stats.participants, stats.population = 120, 10000
+    stats.participants, stats.population, stats.population_year = 120, 10000, 2024
     stats.participation_share = Decimal("1.2")
     return section_variables(
         communes=[commune],
@@ -174,6 +190,6 @@ def sample_variables() -> dict[str, Any]:
         channels="all",
         by_category=[Row("Đất đai", "Đất đai", received=80), Row("Khác", "Khác", received=55)],
         place="Thống Nhất",
-        generated_on=date(2024, 12, 6),
+        report_date=fmt.long_date(date(2024, 12, 6)),
         as_of=date(2024, 12, 6),
     )

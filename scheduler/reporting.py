@@ -4,7 +4,7 @@ same transaction, so a restart or a second run makes nothing twice."""
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,9 +21,10 @@ from services.statistics.figures import Period
 
 log = logging.getLogger(__name__)
 Due = Callable[[Commune, ReportSettings, datetime], Period | None]
+DueOn = Callable[[ReportSettings, datetime], date]
 
 
-async def _each_due(ctx: AppContext, job: str, due: Due, kind: ReportKind) -> int:
+async def _each_due(ctx: AppContext, job: str, due: Due, due_on: DueOn, kind: ReportKind) -> int:
     now = ctx.clock.now()
     local = now.astimezone(ctx.tz)
     made = 0
@@ -38,7 +39,10 @@ async def _each_due(ctx: AppContext, job: str, due: Due, kind: ReportKind) -> in
                 period = due(commune, settings, local)
                 if period is None:
                     continue
-                made += await _make(session, ctx, job, kind, commune.id, period, settings, now)
+                dated = due_on(settings, local)
+                made += await _make(
+                    session, ctx, job, kind, (commune.id, period, dated), settings, now
+                )
         except Exception:
             log.exception("%s report of commune %s failed; retried next run", job, commune.code)
     return made
@@ -49,16 +53,16 @@ async def _make(
     ctx: AppContext,
     job: str,
     kind: ReportKind,
-    commune_id: int,
-    period: Period,
+    what: tuple[int, Period, date],  # the commune, the period, the day the report is dated
     settings: ReportSettings,
     now: datetime,
 ) -> int:
+    commune_id, period, dated = what
     channels = settings.monthly_channels if kind is ReportKind.MONTHLY else settings.annual_channels
     if not await mark_once(session, job, f"{commune_id}:{period.start}:{period.end}", now):
         await session.rollback()
         return 0
-    request = ReportRequest((commune_id,), kind, period, channels=channels)
+    request = ReportRequest((commune_id,), kind, period, channels=channels, dated=dated)
     if kind is ReportKind.MONTHLY:
         version = await make_version(
             session, ctx.policy, request, now=now, status=ReportStatus.APPROVED
@@ -73,8 +77,20 @@ async def _make(
 
 
 async def monthly_summaries(ctx: AppContext) -> int:
-    return await _each_due(ctx, "report_monthly", report_schedule.monthly_due, ReportKind.MONTHLY)
+    return await _each_due(
+        ctx,
+        "report_monthly",
+        report_schedule.monthly_due,
+        report_schedule.monthly_due_on,
+        ReportKind.MONTHLY,
+    )
 
 
 async def annual_drafts(ctx: AppContext) -> int:
-    return await _each_due(ctx, "report_annual", report_schedule.annual_due, ReportKind.ANNUAL)
+    return await _each_due(
+        ctx,
+        "report_annual",
+        report_schedule.annual_due,
+        report_schedule.annual_due_on,
+        ReportKind.ANNUAL,
+    )

@@ -235,10 +235,18 @@ def recipients(document: DocxDocument) -> None:
     tag(document, "{%p endif %}")
 
 
-def section(document: DocxDocument, name: str) -> None:
+def section(document: DocxDocument, name: str, *, keep_with_next: bool = False) -> None:
     tag(document, f"{{%p for text in sections.{name} %}}")
-    body(document, "{{ text }}")
+    paragraph = body(document, "{{ text }}")
+    if keep_with_next:  # and whole: the closing words stay with the signature
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_together = True
     tag(document, "{%p endfor %}")
+
+
+def heading(document: DocxDocument, text: str) -> None:
+    """A section's heading, never alone at the foot of a page."""
+    body(document, text, bold=True).paragraph_format.keep_with_next = True
 
 
 def results_table(document: DocxDocument, rows: str, first_head: str) -> None:
@@ -321,9 +329,12 @@ def tables(document: DocxDocument) -> None:
 
 
 def signature(document: DocxDocument) -> None:
-    para(document, size=6)
+    """ "Nơi nhận" and the signature: one row that cannot split across pages, kept with the
+    closing paragraph above it (Word's and LibreOffice's keep-with-next)."""
+    para(document, size=6, keep_with_next=True)
     table = document.add_table(rows=1, cols=2)
     widths(table, (7.5, 9.0))
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = clear(table.cell(0, 0)), clear(table.cell(0, 1))
     para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     tag(left, "{%p for line in copies %}")
@@ -345,17 +356,19 @@ def build(document: DocxDocument) -> None:
     short_line(document, 4.0, TEXT_WIDTH)
     recipients(document)
     section(document, "basis")
-    body(document, "1. Công tác chỉ đạo, điều hành:", bold=True)
+    heading(document, "1. Công tác chỉ đạo, điều hành:")
     section(document, "direction")
-    body(document, "2. Tình hình và kết quả cụ thể:", bold=True)
+    heading(document, "2. Tình hình và kết quả cụ thể:")
     section(document, "situation")
     section(document, "results")
     tables(document)
-    body(document, "3. Hạn chế, khó khăn:", bold=True)
+    heading(document, "3. Hạn chế, khó khăn:")
     section(document, "difficulties")
-    body(document, "4. Đề xuất, kiến nghị:", bold=True)
+    tag(document, "{%p if sections.proposals %}")  # left out when there is nothing to propose
+    heading(document, "4. Đề xuất, kiến nghị:")
     section(document, "proposals")
-    section(document, "closing")
+    tag(document, "{%p endif %}")
+    section(document, "closing", keep_with_next=True)
     signature(document)
 
 

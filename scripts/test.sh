@@ -129,11 +129,12 @@ fi
 
 # --- LibreOffice (the reports' PDF) --------------------------------------------------
 # soffice converts the .docx to PDF; poppler-utils (pdftotext, pdftoppm) reads it back in
-# the tests; fonts-liberation gives LibreOffice a serif with Times New Roman's metrics.
-has_serif() { command -v fc-list >/dev/null && fc-list : family | grep -i "Liberation Serif" >/dev/null; }
+# the tests; fonts-liberation2 gives LibreOffice a serif with Times New Roman's metrics and
+# the Vietnamese letters (fonts-liberation 1.x has no "Ủ": those letters came out in DejaVu).
+has_serif() { command -v fc-list >/dev/null && fc-list :charset=1ee6 family | grep -i "Liberation Serif" >/dev/null; }
 if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || ! has_serif; then
-  say "Installing LibreOffice Writer, poppler-utils and fonts-liberation"
-  apt_install libreoffice-writer-nogui poppler-utils fonts-liberation || true
+  say "Installing LibreOffice Writer, poppler-utils and fonts-liberation2"
+  apt_install libreoffice-writer-nogui poppler-utils fonts-liberation2 || true
 fi
 if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
   [ "$CI" = true ] && fail "LibreOffice (soffice) or poppler-utils is missing and could not be installed (CI=true: not skipping)"

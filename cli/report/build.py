@@ -43,6 +43,15 @@ def _date(raw: str) -> date:
         raise InvalidInput(f"{raw}: use YYYY-MM-DD") from exc
 
 
+def _date_line(raw: str | None) -> tuple[date | None, bool]:
+    """--date: the day the date line shows, or "blank" for the văn thư to write it in."""
+    if raw is None:
+        return None, False
+    if raw.strip().lower() == "blank":
+        return None, True
+    return _date(raw.strip()), False
+
+
 def _period(args: argparse.Namespace, year_start: str) -> Period:
     if args.action == "annual":
         return periods.annual(args.year, year_start)
@@ -89,6 +98,25 @@ async def _document(report: BuiltReport, kind: str) -> str | bytes:
         ) from exc
 
 
+def _population_warning(built: BuiltReport) -> str | None:
+    """What the command line says when the share of residents taking part cannot use the
+    report year's own population."""
+    stats, year = built.statistics, built.request.period.end.year
+    codes = ",".join(c.code for c in built.communes)
+    enter = f"pakn commune set {built.communes[0].code} --population N --year {year}"
+    if stats.population is None or (stats.participants and stats.participation_share is None):
+        return _(
+            "Warning: no population entered for commune(s) {codes}: the report shows no "
+            "share of residents taking part. Enter it with: {command}"
+        ).format(codes=codes, command=enter)
+    if stats.population_year is not None and stats.population_year != year:
+        return _(
+            "Warning: no population entered for {year}: the report uses the figure of "
+            "{used} and says so in the document. To enter the year's own: {command}"
+        ).format(year=year, used=stats.population_year, command=enter)
+    return None
+
+
 async def report(session: AsyncSession, args: argparse.Namespace, settings: Settings) -> str:
     if args.format in BINARY and args.out in (None, "-"):
         raise DomainError(
@@ -98,6 +126,7 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
         output.target(args.out, settings, force=args.force)  # refused before the work
     chosen = [await communes.get_commune(session, code) for code in args.commune.split(",")]
     as_of = _moment(args.as_of, settings)
+    dated, blank_day = _date_line(args.date)
     request = ReportRequest(
         commune_ids=tuple(c.id for c in chosen if c.id is not None),
         kind=KINDS[args.action],
@@ -105,6 +134,8 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
         channels=args.channels,
         as_of=as_of,
         number=args.number,
+        dated=dated,
+        blank_day=blank_day,
     )
     # nothing written: a fresh snapshot lets the statistics count on two connections at once
     # (services/statistics/readers.py), which a session that has already read cannot share
@@ -124,6 +155,9 @@ async def report(session: AsyncSession, args: argparse.Namespace, settings: Sett
             ).format(sections=", ".join(built.fallbacks)),
             file=sys.stderr,
         )
+    warning = _population_warning(built)
+    if warning:
+        print(warning, file=sys.stderr)
     document = await _document(built, args.format)
     if args.out in (None, "-"):
         assert isinstance(document, str)
@@ -152,6 +186,11 @@ def add_commands(groups: Any) -> None:
         parser.add_argument("--out", help="a file (json and html: standard output by default)")
         output.add_force(parser)
         parser.add_argument("--as-of", dest="as_of", help="count as of this moment (ISO 8601)")
+        parser.add_argument(
+            "--date",
+            help="the date line: YYYY-MM-DD, or blank (ngày … tháng 12 năm 2024) for the văn "
+            "thư to write the day; default: the --as-of day, else today",
+        )
         parser.add_argument("--channels", choices=["all", "digital"], default="all")
         parser.add_argument("--number", help="the document's number, e.g. 15 (Số: 15/BC-UBND)")
         parser.set_defaults(run=report)

@@ -65,6 +65,8 @@ OTHERS = (
     "to_answer",
     "population",
     "households",
+    "population_year",
+    "administrative",
 )
 NAMES = frozenset((*COUNTS, *PERCENTS, *DAYS, *TEXTS, *OTHERS))
 # what a person may write: every value that reads as words (`digital` is true or false)

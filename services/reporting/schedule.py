@@ -35,3 +35,14 @@ def annual_due(commune: Commune, settings: ReportSettings, local_now: datetime) 
     period = periods.annual(local_now.year, commune.report_year_start)
     registered = commune.created_at.astimezone(local_now.tzinfo).date()
     return period if registered <= period.end else None
+
+
+def monthly_due_on(settings: ReportSettings, local_now: datetime) -> date:
+    """The day this month's summary fell due: the date its document carries, even when a
+    scheduler that was down makes it later."""
+    return local_now.date().replace(day=settings.monthly_day)
+
+
+def annual_due_on(settings: ReportSettings, local_now: datetime) -> date:
+    month, day = (int(part) for part in settings.annual_on.split("-"))
+    return date(local_now.year, month, day)

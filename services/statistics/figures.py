@@ -89,6 +89,7 @@ class Statistics:
     participants: int = 0
     population: int | None = None
     households: int | None = None
+    population_year: int | None = None  # the year of those figures (not always the period's)
     participation_share: Decimal | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -158,23 +159,35 @@ async def _durations(
 async def _population(
     session: AsyncSession, commune_ids: Sequence[int], year: int, stats: Statistics
 ) -> None:
-    """Each commune's figures for the year, or the latest earlier ones."""
+    """Each commune's figures for the year, else the latest earlier ones, else the earliest
+    later ones (a population entered for this year serves last year's report);
+    `population_year` says which year, the farthest from the report's when communes differ.
+    No share when a commune has no figure in any year: a part of the population would
+    make it too high."""
     rows = await session.exec(
         select(CommunePopulation)
-        .where(
-            col(CommunePopulation.commune_id).in_(list(commune_ids)),
-            col(CommunePopulation.year) <= year,
-        )
-        .order_by(col(CommunePopulation.commune_id), col(CommunePopulation.year).desc())
+        .where(col(CommunePopulation.commune_id).in_(list(commune_ids)))
+        .order_by(col(CommunePopulation.commune_id), col(CommunePopulation.year))
     )
-    latest: dict[int, CommunePopulation] = {}
+    nearest: dict[int, CommunePopulation] = {}
     for row in rows:
-        latest.setdefault(row.commune_id, row)
-    population = sum(row.population or 0 for row in latest.values())
-    households = sum(row.households or 0 for row in latest.values())
+        if row.population is None and row.households is None:
+            continue
+        kept = nearest.get(row.commune_id)
+        if kept is None or row.year <= year:  # by year: the latest up to it, else the first
+            nearest[row.commune_id] = row
+    population = sum(row.population or 0 for row in nearest.values())
+    households = sum(row.households or 0 for row in nearest.values())
+    complete = len(nearest) == len(set(commune_ids)) and all(
+        row.population for row in nearest.values()
+    )
     stats.population = population or None
     stats.households = households or None
-    stats.participation_share = percent(stats.participants, population)
+    if nearest:
+        stats.population_year = max(
+            (row.year for row in nearest.values()), key=lambda y: (abs(y - year), y)
+        )
+    stats.participation_share = percent(stats.participants, population) if complete else None
 
 
 async def compute(

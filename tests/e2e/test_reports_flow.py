@@ -188,3 +188,21 @@ async def test_a_superior_chat_that_lost_the_bot_is_reported_to_the_leaders(
     bot_app.outbox.wake()
     texts = [(await manh.next_message())["text"], (await manh.next_message())["text"]]
     assert any("Không gửi được báo cáo tới UBND tỉnh Quảng Ninh qua Telegram" in t for t in texts)
+
+
+async def test_a_draft_made_late_is_dated_the_day_it_was_due(
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
+) -> None:
+    manh = fake.add_user("Mạnh")
+    commune = await make_commune(db, members=[StaffSpec(manh.id, Role.LEADER, "Mạnh")])
+    await _registered_early(db, commune)
+    manh.start()
+    await manh.next_message()
+    # the scheduler was down on 5 December (the annual date) and catches up on the 9th
+    late = replace(bot_app.ctx, clock=FixedClock(datetime(2025, 12, 9, 10, 0, tzinfo=VN)))
+    assert await reporting.annual_drafts(late) == 1
+    bot_app.outbox.wake()
+    assert "Dự thảo báo cáo" in (await manh.next_message())["text"]
+    draft = await manh.next_message()
+    document = Document(io.BytesIO(fake.file_bytes(draft["document"]["file_id"])))
+    assert document.tables[0].cell(1, 1).paragraphs[0].text.endswith("ngày 05 tháng 12 năm 2025")

@@ -156,8 +156,8 @@ def test_the_docx_is_laid_out_as_an_office_files_it(seed: Built) -> None:
     assert all(run.italic for run in date_line.runs)
 
     paragraphs = [p.text.replace("\u00a0", " ") for p in document.paragraphs]
-    title = "Kết quả tiếp nhận phản ánh, kiến nghị trên các kênh số của xã Thống Nhất năm 2024"
-    assert paragraphs[paragraphs.index("BÁO CÁO") + 1] == title
+    title = "Kết quả tiếp nhận phản ánh, kiến nghị trên các kênh số\ncủa xã Thống Nhất năm 2024"
+    assert paragraphs[paragraphs.index("BÁO CÁO") + 1] == title  # broken where a person would
     to = paragraphs.index("Kính gửi:\t- Ủy ban nhân dân thành phố Hạ Long;")
     assert paragraphs[to + 1] == "- Phòng Văn hóa thông tin thành phố Hạ Long."
     assert paragraphs[to + 2 :].index("1. Công tác chỉ đạo, điều hành:") > 0
