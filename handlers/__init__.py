@@ -15,6 +15,7 @@ from handlers.desk.log import flow as desk_log
 from handlers.desk.log import input as desk_log_input
 from handlers.flood import FloodMiddleware
 from handlers.gate import StaffGroupGate
+from handlers.menu import MenuTaps
 from handlers.resident import build_router as build_resident_router
 from handlers.resident.fallback import stale_button
 from handlers.routing import attach
@@ -30,6 +31,7 @@ def build_root_router() -> Router:
     root.message.outer_middleware(flood)
     root.callback_query.outer_middleware(flood)
     root.message.outer_middleware(StaffGroupGate())  # a staff group answers its staff only
+    root.message.outer_middleware(MenuTaps())  # before any question waiting for words
     stale = Router(name="stale_buttons")
     stale.callback_query.register(stale_button)  # last: a button nobody handles any more
     attach(
