@@ -69,3 +69,21 @@ async def test_a_menu_tap_while_adding_to_a_case_is_not_added(
     await db.rollback()
     kinds = [e.kind for e in (await db.exec(select(TicketEvent))).all()]
     assert EventKind.INFO_ADDED not in kinds
+
+
+async def test_the_menu_follows_a_change_of_language(
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
+) -> None:
+    await make_commune(db)
+    john = fake.add_user("John", language_code="en")
+    john.start()
+    await john.next_message()
+    assert "📝 Gửi phản ánh" in _menu(john)
+    john.send("/language")
+    await john.next_message()
+    john.tap("English")
+    await fake.wait_until(lambda: "📝 Send feedback" in _menu(john))
+    assert _menu(john) == ["📝 Send feedback", "📋 My cases", "❓ Help"]
+    assert "How to use this bot" in (await john.next_message())["text"]
+    john.tap("📋 My cases")
+    assert "You have not sent any feedback yet" in (await john.next_message())["text"]
