@@ -21,6 +21,7 @@ from handlers.resident.fallback import stale_button
 from handlers.routing import attach
 from handlers.staff import admin as staff_admin
 from handlers.staff import group as staff
+from handlers.staff import help as staff_help
 from handlers.staff import invitations as staff_invitations
 from handlers.staff import onboarding as staff_onboarding
 
@@ -37,6 +38,7 @@ def build_root_router() -> Router:
     attach(
         root,
         staff_onboarding.router,
+        staff_help.router,  # staff's /start and /help, before the residents'
         staff_invitations.router,
         staff_admin.router,
         staff.router,

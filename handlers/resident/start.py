@@ -14,6 +14,7 @@ from bot.ui.keyboards import resident as keyboards
 from config.context import AppContext
 from handlers.resident.commune import ask_commune, resident_commune
 from handlers.resident.privacy import retention_line
+from handlers.staff.help import answer_staff_help
 from models import Resident
 from services.communes import registry as communes
 from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput
@@ -130,4 +131,5 @@ async def language_chosen(
     with i18n.use_locale(callback_data.language):
         if isinstance(query.message, Message):
             await query.message.edit_text(_("Language: English"))
-            await query.message.answer(help_text(), reply_markup=keyboards.main_menu())
+            if not await answer_staff_help(query.message, session, resident):
+                await query.message.answer(help_text(), reply_markup=keyboards.main_menu())

@@ -54,3 +54,38 @@ async def test_assign_says_a_name_works_and_lists_the_staff(
 
     manh.send(f"/assign {code} Lan")
     assert "Trần Thị Lan" in (await manh.next_message())["text"]
+
+
+def _menu_shown(user: FakeUser) -> bool:
+    return user.private_chat.reply_keyboard is not None
+
+
+async def test_staff_get_their_own_help_and_no_residents_menu(
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
+) -> None:
+    _group, lan, manh = await _desk(fake, db)
+    manh.start()
+    welcome = (await manh.next_message())["text"]
+    assert "/queue" in welcome and "/invite" in welcome and "Xã Thống Nhất" in welcome
+    assert not _menu_shown(manh), "no residents' menu for the admin"
+    manh.send("/help")
+    admin_help = (await manh.next_message())["text"]
+    assert "/assign PA26-0001 Lan" in admin_help and "/staff" in admin_help
+    assert "/mydata" not in admin_help
+
+    lan.send("/help")
+    officer_help = (await lan.next_message())["text"]
+    assert "/queue" in officer_help and "/reply" in officer_help
+    assert "/invite" not in officer_help and "/export" not in officer_help
+    assert not _menu_shown(lan)
+    lan.send("/cancel")
+    await lan.next_message()
+    assert not _menu_shown(lan)
+
+    lan.send("Cây đổ chắn ngang đường thôn Khe Cát")  # Lan files a case of her own
+    await lan.next_message()
+    lan.tap("✅ Có, gửi ngay")
+    await lan.next_message()
+    lan.send("/help")
+    assert "/queue" in (await lan.next_message())["text"]
+    assert _menu_shown(lan), "filing, she gets the residents' menu too"
