@@ -12,9 +12,9 @@ from bot.ui.callbacks import LanguageChoice
 from bot.ui.deeplinks import COMMUNE_PREFIX
 from bot.ui.keyboards import resident as keyboards
 from config.context import AppContext
+from handlers.menu import answer_staff_help
 from handlers.resident.commune import ask_commune, resident_commune
 from handlers.resident.privacy import retention_line
-from handlers.staff.help import answer_staff_help
 from models import Resident
 from services.communes import registry as communes
 from services.errors import CommuneNotFound, InvalidCommuneCode, InvalidInput

@@ -5,38 +5,16 @@ from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.ui.keyboards import resident as keyboards
-from bot.ui.staff_text import staff_help
-from models import Commune, Resident
+from handlers.menu import answer_staff_help
+from models import Resident
 from services.people import staff
 
 router = Router(name="staff_help")
 router.message.filter(F.chat.type == "private")
-
-
-async def menu_for(
-    session: AsyncSession, resident: Resident
-) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
-    """The residents' menu, unless this is staff who have filed nothing of their own."""
-    if await staff.memberships(session, resident.telegram_id or 0) and not (
-        await staff.files_own_cases(session, resident.id)
-    ):
-        return ReplyKeyboardRemove()
-    return keyboards.main_menu()
-
-
-async def answer_staff_help(message: Message, session: AsyncSession, resident: Resident) -> bool:
-    """Staff get their help (False: not staff, the residents' help applies)."""
-    members = await staff.memberships(session, resident.telegram_id or 0)
-    if not members:
-        return False
-    communes = {m.commune_id: (await session.get(Commune, m.commune_id)) for m in members}
-    names = {key: commune.name for key, commune in communes.items() if commune is not None}
-    await message.answer(staff_help(members, names), reply_markup=await menu_for(session, resident))
-    return True
 
 
 @router.message(CommandStart())

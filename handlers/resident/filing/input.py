@@ -12,10 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.ui.callbacks import FlowAction
 from bot.ui.keyboards import resident as keyboards
 from bot.ui.states import Filing
+from handlers.menu import menu_for
 from handlers.replies import drop_buttons
 from handlers.resident.drafts import MAX_ATTACHMENTS, attachment_of
 from handlers.resident.filing import steps
-from handlers.staff.help import menu_for
 from models import Resident
 from services.cases.tickets import MAX_DESCRIPTION_CHARS, clean_description
 from services.errors import InvalidInput
