@@ -89,3 +89,33 @@ async def test_staff_get_their_own_help_and_no_residents_menu(
     lan.send("/help")
     assert "/queue" in (await lan.next_message())["text"]
     assert _menu_shown(lan), "filing, she gets the residents' menu too"
+
+
+async def test_an_assignee_is_pointed_to_the_card_sent_with_the_message(
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
+) -> None:
+    group, lan, manh = await _desk(fake, db)
+    lan.start()
+    await lan.next_message()
+    code = await _file(fake, group)
+    manh.send(f"/assign {code} Lan")
+    await manh.next_message()
+    intro = (await lan.next_message())["text"]
+    assert "thẻ hồ sơ gửi kèm" in intro and "dưới đây" not in intro
+    assert code in (await lan.next_message())["text"]
+
+
+async def test_a_leaders_draft_says_who_sets_the_superior_and_a_tiny_share(
+    fake: FakeTelegram, bot_app: BotApp, db: AsyncSession
+) -> None:
+    group, _lan, manh = await _desk(fake, db)
+    for _ in range(3):  # 3 people of 12.290
+        await _file(fake, group)
+    manh.send("/report")
+    await manh.next_message()
+    manh.tap("Năm nay (đến hôm nay)")
+    draft = (await manh.next_message())["text"]
+    assert "Người dân tham gia: 3 người, dưới 0,1% dân số." in draft and "0,0%" not in draft
+    assert "người quản trị hệ thống" in draft and "máy chủ" in draft, "a leader has no shell"
+    assert "UBND Xã" not in draft
+    assert (await manh.next_message())["document"]["file_name"].endswith(".docx")
