@@ -12,6 +12,7 @@ from cli import output
 from config.settings import Settings
 from locales.catalogs import translation
 from services.communes import registry as communes
+from services.communes.divisions import office_name
 from services.errors import DomainError
 from services.text import fold
 from web.poster import FORMATS, PosterFacts, render_poster
@@ -42,7 +43,7 @@ async def poster(session: AsyncSession, args: argparse.Namespace, settings: Sett
         else None
     )
     facts = PosterFacts(
-        commune_name=commune.name,
+        commune_name=office_name(commune),
         village_name=village_name,
         form_url=form_url,
         telegram_url=telegram,

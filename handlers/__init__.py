@@ -15,11 +15,13 @@ from handlers.desk.log import flow as desk_log
 from handlers.desk.log import input as desk_log_input
 from handlers.flood import FloodMiddleware
 from handlers.gate import StaffGroupGate
+from handlers.menu import MenuTaps
 from handlers.resident import build_router as build_resident_router
 from handlers.resident.fallback import stale_button
 from handlers.routing import attach
 from handlers.staff import admin as staff_admin
 from handlers.staff import group as staff
+from handlers.staff import help as staff_help
 from handlers.staff import invitations as staff_invitations
 from handlers.staff import onboarding as staff_onboarding
 
@@ -30,11 +32,13 @@ def build_root_router() -> Router:
     root.message.outer_middleware(flood)
     root.callback_query.outer_middleware(flood)
     root.message.outer_middleware(StaffGroupGate())  # a staff group answers its staff only
+    root.message.outer_middleware(MenuTaps())  # before any question waiting for words
     stale = Router(name="stale_buttons")
     stale.callback_query.register(stale_button)  # last: a button nobody handles any more
     attach(
         root,
         staff_onboarding.router,
+        staff_help.router,  # staff's /start and /help, before the residents'
         staff_invitations.router,
         staff_admin.router,
         staff.router,

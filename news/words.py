@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from locales.catalogs import translation
 from locales.labels import Gettext, reject_reason_label
 from models import Commune, EventKind, Notification, NotificationKind, Ticket, TicketEvent
+from services.communes.divisions import office_name
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def compose(
     else:
         body = _update(event, tz, _)
     title = _("{code} · People's Committee of {commune}").format(
-        code=ticket.code, commune=commune.name
+        code=ticket.code, commune=office_name(commune)
     )
     lookup = f"{public_url}/x/{commune.code}/tra-cuu"
     sms = _("{title}: {news} Look it up at {url} with the code and your phone number.").format(

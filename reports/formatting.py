@@ -34,11 +34,14 @@ def number(value: int | Decimal) -> str:
     return format_decimal(value, locale=LOCALE)
 
 
-def percent(value: Decimal | None) -> str:
+def percent(value: Decimal | None, *, some: bool = False) -> str:
     """A percentage already rounded half up to one decimal (services.statistics.figures.percent):
-    Decimal("6.2") → "6,2%". Empty when there was nothing to divide."""
+    Decimal("6.2") → "6,2%". Empty when there was nothing to divide. `some`: the count is not
+    zero, so a share that rounds to 0,0% is "dưới 0,1%" (3 people in 12.290)."""
     if value is None:
         return ""
+    if some and value == 0:
+        return "dưới " + format_percent(Decimal("0.001"), format="#,##0.0%", locale=LOCALE)
     return format_percent(value / 100, format="#,##0.0%", locale=LOCALE)
 
 

@@ -29,7 +29,7 @@ def lines(report: "BuiltReport") -> list[str]:
     if s.participation_share is not None and s.participants:
         out.append(
             f"Người dân tham gia: {n(s.participants)} người, "
-            f"{fmt.percent(s.participation_share)} dân số"
+            f"{fmt.percent(s.participation_share, some=True)} dân số"
             + (
                 f" (số dân năm {s.population_year})."
                 if s.population_year != report.request.period.end.year

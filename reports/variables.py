@@ -31,6 +31,13 @@ class Percent(Decimal):
         return fmt.percent(Decimal(self))
 
 
+class SomeShare(Percent):
+    """A share of something that happened at least once: never printed as "0,0%"."""
+
+    def __str__(self) -> str:
+        return fmt.percent(Decimal(self), some=True)
+
+
 class Days(Decimal):
     """A number of days that prints as "8,4"."""
 
@@ -135,6 +142,8 @@ def section_variables(
     for name in PERCENTS:
         value = getattr(statistics, name)
         values[name] = None if value is None else Percent(value)
+    if statistics.participants and statistics.participation_share is not None:
+        values["participation_share"] = SomeShare(statistics.participation_share)
     for name in DAYS:
         value = getattr(statistics, name)
         values[name] = None if value is None else Days(value)

@@ -7,7 +7,7 @@ from mail import outbox as mail_outbox
 from scheduler import reporting
 from scheduler.backups import backup
 from services.cases import files
-from services.desk import apology, reminders
+from services.desk import apology, countdowns, reminders
 from services.privacy import retention
 from services.privacy.ledger import ErasureLedger
 
@@ -17,6 +17,12 @@ log = logging.getLogger(__name__)
 async def deadlines(ctx: AppContext) -> None:
     async with ctx.sessions() as session:
         await reminders.remind_deadlines(session, ctx.policy, ctx.clock.now())
+
+
+async def countdowns_job(ctx: AppContext) -> None:
+    """The cards' "N working days left", true again each morning (and after a restart)."""
+    async with ctx.sessions() as session:
+        await countdowns.refresh_countdowns(session, ctx.policy, ctx.clock.now())
 
 
 async def escalation(ctx: AppContext) -> None:
@@ -77,6 +83,7 @@ async def files_job(ctx: AppContext) -> None:
 
 
 ALL = (
+    countdowns_job,
     deadlines,
     escalation,
     digest,

@@ -54,6 +54,13 @@ def build_scheduler(ctx: AppContext) -> AsyncIOScheduler:
         replace_existing=True,
     )
     scheduler.add_job(
+        jobs.countdowns_job,
+        CronTrigger(hour=7, minute=0, timezone=ctx.tz),  # before the digest; edits are silent
+        id="countdowns",
+        args=[ctx],
+        replace_existing=True,
+    )
+    scheduler.add_job(
         jobs.digest,
         CronTrigger(hour=7, minute=30, timezone=ctx.tz),
         id="digest",

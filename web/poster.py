@@ -20,7 +20,7 @@ _ = translation("vi").gettext  # the notice board is read in Vietnamese
 
 @dataclass(frozen=True)
 class PosterFacts:
-    commune_name: str  # "Xã Thống Nhất"
+    commune_name: str  # "xã Thống Nhất", as it reads after "UBND"
     village_name: str | None
     form_url: str  # what the QR opens: PUBLIC_URL/x/07060?thon=3
     telegram_url: str | None

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from locales import labels
 from locales.catalogs import translation
+from services.communes.divisions import office_name
 from web.i18n import LANGUAGES, request_language
 from web.security import Csrf
 
@@ -43,6 +44,7 @@ class Pages:
             category_label=lambda slug, name: labels.category_label(slug, name, gettext),
             rule_label=lambda rule, basis: labels.rule_label(rule, basis, gettext),
             reject_reason_label=lambda reason: labels.reject_reason_label(reason, gettext),
+            office_name=office_name,  # "xã Thống Nhất" after "UBND"
         )
         env.filters["local_time"] = self._local_time
         env.filters["local_day"] = self._local_day

@@ -178,8 +178,8 @@ async def _assigned(
         "text",
         {
             "text": _(
-                "👤 You have been assigned case {code}. "
-                "Reply to the card below to answer the resident."
+                "👤 You have been assigned case {code}. To answer the resident, reply to "
+                "its card, sent with this message."
             ).format(code=view.code)
         },
     )

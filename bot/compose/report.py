@@ -107,7 +107,12 @@ async def _draft(
     ).format(
         number=version.version,
         title=title,
-        whom=escape(whom) if whom else _("(no superior level set yet: pakn superior add)"),
+        whom=escape(whom)
+        if whom
+        else _(
+            "(no superior level set yet: the system administrator adds it on the server, "
+            "with the command pakn superior add)"
+        ),
     )
     skipped = unusable(await section_overrides(session, version.commune_id), version.sections)
     if skipped:

@@ -28,7 +28,7 @@ def resident_commands() -> list[BotCommand]:
 def staff_group_commands() -> list[BotCommand]:
     return [
         BotCommand(command="ack", description=_("Accept a case: /ack PA26-0001")),
-        BotCommand(command="assign", description=_("Assign: /assign PA26-0001 @user")),
+        BotCommand(command="assign", description=_("Assign: /assign PA26-0001 Lan")),
         BotCommand(command="reply", description=_("Answer the resident: /reply PA26-0001 …")),
         BotCommand(command="close", description=_("Close with the result: /close PA26-0001 …")),
         BotCommand(command="forward", description=_("Forward to the competent body")),

@@ -4,9 +4,13 @@ residents, the staff group and the staff members' private chats."""
 from dataclasses import dataclass
 from typing import Any
 
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.emulator import FakeTelegram, FakeUser
+from bot.ui.keyboards.resident import main_menu
 from models import Commune, Role
 from services.communes import registry as communes
 from services.people import residents, staff
@@ -119,6 +123,22 @@ async def set_language(session: AsyncSession, users: list[FakeUser], lang: str) 
             session, user.id, full_name=user.first_name, username=user.username
         )
         await residents.set_language(session, resident, lang)
+
+
+async def menus_again(bot: Bot, i18n: I18n, users: list[FakeUser], lang: str) -> None:
+    """Phones showing the main menu get it again in the new language, as the bot's own
+    /language does: a keyboard left in the old one would not match its handlers."""
+    token = I18n.set_current(i18n)
+    try:
+        with i18n.use_locale(lang):
+            for user in users:
+                shown = user.private_chat.reply_keyboard
+                if shown is not None and shown[1].get("is_persistent"):
+                    await bot.send_message(
+                        user.id, _("Language: English"), reply_markup=main_menu()
+                    )
+    finally:
+        I18n.reset_current(token)
 
 
 def _year(fake: FakeTelegram) -> int:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the world builds this module's routes
 
 
 KINDS = {"monthly": "this_month", "annual": "this_year"}
+FILE_WORDS = {"monthly": "thang", "annual": "nam"}  # the file's name: Vietnamese, no diacritics
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -47,5 +48,5 @@ async def document(sandbox: Sandbox, kind: str, form: str) -> Document:
     from reports.docx import render_docx
 
     period = built.request.period
-    name = f"bao-cao-{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.docx"
+    name = f"bao-cao-{FILE_WORDS[kind]}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.docx"
     return Document(await render_docx(built), DOCX, name)

@@ -162,6 +162,7 @@ class Sandbox:
         users = [self.fake.user(user_id) for user_id in sorted(self.fake.state.users)]
         async with self.app.ctx.sessions() as session:
             await demo.set_language(session, users, lang)
+        await demo.menus_again(self.app.bot, self.app.i18n, users, lang)
         self.events.publish("clock", self.clock_json())
 
     async def advance(self, step: str) -> list[Run]:

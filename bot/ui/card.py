@@ -25,13 +25,13 @@ from services.cases.views import TicketView
 
 
 def days_left_text(view: TicketView, now: datetime, tz: ZoneInfo, calendar: WorkingCalendar) -> str:
-    today = now.astimezone(tz).date()
-    due = view.resolve_due_at.astimezone(tz).date()
-    if today <= due:
-        left = calendar.working_days_between(today, due)
-        return _("{days} working day(s) left").format(days=left) if left else _("due today")
-    late = calendar.working_days_between(due, today)
-    return _("⚠️ overdue by {days} working day(s)").format(days=max(late, 1))
+    """Drawn again when it would read differently (services/desk/countdowns.py)."""
+    left = calendar.countdown(now.astimezone(tz).date(), view.resolve_due_at.astimezone(tz).date())
+    if left > 0:
+        return _("{days} working day(s) left").format(days=left)
+    if left == 0:
+        return _("due today")
+    return _("⚠️ overdue by {days} working day(s)").format(days=-left)
 
 
 def reach_line(view: TicketView, push_browsers: int, sms: bool) -> str | None:

@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.ui.formatting import escape, local_day, local_time
 from bot.ui.labels import category_label, kind_label, rule_label, status_label
 from services.cases.views import TicketView
+from services.communes.divisions import office_name
 
 
 def _category(view: TicketView) -> str:
@@ -46,4 +47,4 @@ def status_text(view: TicketView, tz: ZoneInfo) -> str:
 
 
 def commune_office(view: TicketView) -> str:
-    return _("People's Committee of {commune}").format(commune=view.commune.name)
+    return _("People's Committee of {commune}").format(commune=office_name(view.commune))

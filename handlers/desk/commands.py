@@ -16,16 +16,24 @@ from handlers.desk.common import explain
 from handlers.desk.log.answer import answer_elsewhere
 from handlers.replies import reply_long
 from handlers.resident.drafts import attachment_of
+from models import Staff
 from services.cases.tickets import AttachmentDraft
-from services.desk.access import communes_to_search, queue, search_tickets, ticket_for_staff
-from services.errors import DomainError
+from services.desk.access import (
+    active_staff,
+    communes_to_search,
+    queue,
+    search_tickets,
+    staff_matching,
+    ticket_for_staff,
+)
+from services.errors import DomainError, InvalidInput
 from services.people import staff as staff_service
 
 router = Router(name="desk_commands")
 
 USAGE = {
     "ack": "/ack PA24-0042",
-    "assign": "/assign PA24-0042 @username",
+    "assign": "/assign PA24-0042 Lan",
     "reply": "/reply PA24-0042 <text>",
     "forward": "/forward PA24-0042 <body>",
     "reject": "/reject PA24-0042 <reason>",
@@ -53,6 +61,31 @@ async def _refuse_outsider(message: Message, session: AsyncSession, action: str)
     return False
 
 
+def _names(people: list[Staff]) -> str:
+    return "\n".join(
+        f"• {escape(p.name)}" + (f" (@{escape(p.username)})" if p.username else "") for p in people
+    )
+
+
+async def _assign_help(session: AsyncSession, message: Message) -> str:
+    """How /assign names a person (staff added by `pakn` have no @username), and who."""
+    assert message.from_user is not None
+    scope = await communes_to_search(session, message.from_user.id, _group(message))
+    return "\n".join(
+        [
+            _("Write part of the person's name (diacritics optional), or their @username."),
+            _names(await active_staff(session, scope)),
+        ]
+    )
+
+
+async def _no_such_person(session: AsyncSession, commune_id: int, who: str) -> str:
+    """Those the name matched, if several; else the whole staff of the case's commune."""
+    matches = await staff_matching(session, commune_id, who)
+    people = matches if len(matches) > 1 else await active_staff(session, [commune_id])
+    return _names(people)
+
+
 def explain_not_staff() -> str:
     return _("This command is for the commune's staff. To send feedback, tap 📝 Send feedback.")
 
@@ -72,7 +105,10 @@ async def act(
     code, _sep, rest = (command.args or "").strip().partition(" ")
     files = [AttachmentDraft(**item) for item in [attachment_of(message)] if item]
     if not code or (action != "ack" and not rest.strip() and not files):
-        await message.reply(_("Usage: {usage}").format(usage=escape(USAGE[action])))
+        usage = _("Usage: {usage}").format(usage=escape(USAGE[action]))
+        if action == "assign":
+            usage += "\n" + await _assign_help(session, message)
+        await message.reply(usage)
         return
     try:
         ticket, member = await ticket_for_staff(
@@ -86,7 +122,10 @@ async def act(
             session, ctx, ticket, member, action, rest, at=message.date, files=files
         )
     except DomainError as error:
-        await message.reply(explain(error))
+        answer = explain(error)
+        if action == "assign" and isinstance(error, InvalidInput) and "staff_" in str(error):
+            answer += "\n" + await _no_such_person(session, ticket.commune_id, rest)
+        await message.reply(answer)
         return
     await message.reply(done)
 

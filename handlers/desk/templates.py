@@ -123,7 +123,7 @@ async def route(message: Message, command: CommandObject, session: AsyncSession)
     assert message.from_user is not None
     where, _sep, who = (command.args or "").strip().partition(" ")
     if not where or not who:
-        await message.answer(_("Usage: {usage}").format(usage="/route dat_dai @username | -"))
+        await message.answer(_("Usage: {usage}").format(usage="/route dat_dai Lan | -"))
         return
     try:
         admin = await _admin_of(session, message.from_user.id)

@@ -12,6 +12,7 @@ from bot.ui.callbacks import LanguageChoice
 from bot.ui.deeplinks import COMMUNE_PREFIX
 from bot.ui.keyboards import resident as keyboards
 from config.context import AppContext
+from handlers.menu import answer_staff_help
 from handlers.resident.commune import ask_commune, resident_commune
 from handlers.resident.privacy import retention_line
 from models import Resident
@@ -130,4 +131,5 @@ async def language_chosen(
     with i18n.use_locale(callback_data.language):
         if isinstance(query.message, Message):
             await query.message.edit_text(_("Language: English"))
-            await query.message.answer(help_text(), reply_markup=keyboards.main_menu())
+            if not await answer_staff_help(query.message, session, resident):
+                await query.message.answer(help_text(), reply_markup=keyboards.main_menu())

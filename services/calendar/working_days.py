@@ -78,6 +78,13 @@ class WorkingCalendar:
                     return day
         raise RuntimeError(f"no {count} working days found after {start}")
 
+    def countdown(self, today: date, due: date) -> int:
+        """What a case's card says: working days left (0: due today), or, negative, working
+        days overdue (at least one once the day has passed)."""
+        if today <= due:
+            return self.working_days_between(today, due)
+        return -max(self.working_days_between(due, today), 1)
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end` (0 if end <= start)."""
         days = 0

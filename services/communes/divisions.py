@@ -5,6 +5,7 @@ tables) is imported when a commune is first looked up, not with the bot."""
 from dataclasses import dataclass
 from functools import lru_cache
 
+from models import Commune
 from services.errors import CommuneNotFound, InvalidCommuneCode, ProvinceNotFound
 from services.text import fold
 
@@ -90,3 +91,12 @@ def province_wards(raw_code: str) -> tuple[str, list[WardInfo]]:
         for w in Ward.iter_by_province(province.code)
     ]
     return province.name, wards
+
+
+def office_name(commune: Commune) -> str:
+    """ "Xã Thống Nhất" → "xã Thống Nhất", as it reads inside a sentence: after "UBND",
+    "Ủy ban nhân dân", "gửi"."""
+    kind = commune.division_type
+    if kind and commune.name.casefold().startswith(kind.casefold() + " "):
+        return kind.lower() + commune.name[len(kind) :]
+    return commune.name

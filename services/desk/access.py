@@ -114,21 +114,34 @@ async def ticket_by_id_for_staff(
     return ticket, await staff_in(session, telegram_id, ticket.commune_id)
 
 
-async def find_staff(session: AsyncSession, commune_id: int, who: str) -> Staff:
-    """`who` is a @username, a Telegram id, or an unambiguous part of the name."""
-    people = (
-        await session.exec(
-            select(Staff).where(Staff.commune_id == commune_id, col(Staff.active).is_(True))
-        )
-    ).all()
+async def active_staff(session: AsyncSession, commune_ids: Sequence[int]) -> list[Staff]:
+    """Who /assign can name, by name."""
+    return list(
+        (
+            await session.exec(
+                select(Staff)
+                .where(col(Staff.commune_id).in_(list(commune_ids)), col(Staff.active).is_(True))
+                .order_by(col(Staff.name), col(Staff.id))
+            )
+        ).all()
+    )
+
+
+async def staff_matching(session: AsyncSession, commune_id: int, who: str) -> list[Staff]:
+    """`who` is a @username, a Telegram id, or a part of the name (diacritics ignored)."""
+    people = await active_staff(session, [commune_id])
     wanted = who.strip()
     if wanted.startswith("@"):
-        matches = [p for p in people if p.username and p.username.lower() == wanted[1:].lower()]
-    elif wanted.lstrip("-").isdigit():
-        matches = [p for p in people if p.telegram_id == int(wanted)]
-    else:
-        needle = fold(wanted)
-        matches = [p for p in people if needle and needle in fold(p.name)]
+        return [p for p in people if p.username and p.username.lower() == wanted[1:].lower()]
+    if wanted.lstrip("-").isdigit():
+        return [p for p in people if p.telegram_id == int(wanted)]
+    needle = fold(wanted)
+    return [p for p in people if needle and needle in fold(p.name)]
+
+
+async def find_staff(session: AsyncSession, commune_id: int, who: str) -> Staff:
+    """The one staff member `who` names (see staff_matching)."""
+    matches = await staff_matching(session, commune_id, who)
     if len(matches) != 1:
         raise InvalidInput("staff_not_found" if not matches else "staff_ambiguous")
     return matches[0]

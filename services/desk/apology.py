@@ -29,6 +29,7 @@ from models.enums import OPEN_STATUSES
 from services.calendar.deadlines import DeadlinePolicy
 from services.calendar.working_days import WorkingCalendar
 from services.cases.lifecycle import LEADERS, notify, record, require_staff
+from services.communes.divisions import office_name
 from services.desk.access import staff_in
 from services.desk.letter import LetterFacts, default_letter, signature
 from services.errors import DomainError, InvalidInput, NotAuthorized
@@ -49,14 +50,6 @@ class LetterAlreadySent(DomainError):
 
 class LetterChanged(DomainError):
     """The letter was edited after the version the leader saw. Args: the ticket code."""
-
-
-def office_name(commune: Commune) -> str:
-    """ "Xã Thống Nhất" → "xã Thống Nhất", as it reads after "Ủy ban nhân dân"."""
-    kind = commune.division_type
-    if kind and commune.name.casefold().startswith(kind.casefold() + " "):
-        return kind.lower() + commune.name[len(kind) :]
-    return commune.name
 
 
 async def leaders_of(session: AsyncSession, commune_id: int) -> Sequence[Staff]:

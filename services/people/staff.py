@@ -16,6 +16,7 @@ from models import (
     RecipientKind,
     Role,
     Staff,
+    Ticket,
 )
 from services.errors import (
     InvalidInput,
@@ -220,3 +221,11 @@ async def list_staff(session: AsyncSession, commune: Commune) -> Sequence[Staff]
             .order_by(col(Staff.role), col(Staff.name))
         )
     ).all()
+
+
+async def files_own_cases(session: AsyncSession, resident_id: int | None) -> bool:
+    """Whether this person (staff too) has sent feedback of their own, as a resident."""
+    if resident_id is None:
+        return False
+    found = await session.exec(select(Ticket.id).where(Ticket.resident_id == resident_id).limit(1))
+    return found.first() is not None

@@ -84,7 +84,7 @@ def test_a_resident_files_on_a_phone_and_rates_the_answer(
     expect(page.get_by_role("link", name="Phường Ba Đình")).to_have_count(0)
     page.get_by_role("link", name="Xã Thống Nhất").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
-        "Gửi phản ánh, kiến nghị tới UBND Xã Thống Nhất"
+        "Gửi phản ánh, kiến nghị tới UBND xã Thống Nhất"
     )
     assert sum(sizes) < MAX_PAGE_BYTES, sizes
     _no_serious_accessibility_problem(page)

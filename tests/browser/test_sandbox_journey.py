@@ -103,7 +103,7 @@ def test_file_answer_overdue_and_reports(page_for: Callable[..., SandboxPage]) -
     ui.says(lan, f"Viết kết quả giải quyết hồ sơ {code}")
     ui.type(lan, RESULT)
     ui.says(lan, f"Đã đóng hồ sơ {code}")
-    answer = ui.says(hoa, "đã được UBND Xã Thống Nhất giải quyết")
+    answer = ui.says(hoa, "đã được UBND xã Thống Nhất giải quyết")
     expect(answer).to_contain_text(RESULT)
     expect(answer.get_by_role("button", name="😊 Rất hài lòng")).to_be_visible()
     ui.shot("resident-answered")

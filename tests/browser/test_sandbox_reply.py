@@ -42,7 +42,7 @@ def test_an_officer_answers_by_replying_to_the_case(
     ui.shot("asked-to-confirm")
     ui.tap(lan, "📤 Gửi cho người dân")
     answer = ui.says(resident, ANSWER)
-    expect(answer).to_contain_text("— UBND Xã Thống Nhất")
+    expect(answer).to_contain_text("— UBND xã Thống Nhất")
     expect(answer).not_to_contain_text("Lan")
     ui.shot("resident-answered")
     assert ui.errors == [], ui.errors

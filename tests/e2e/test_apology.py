@@ -77,7 +77,7 @@ async def test_a_leader_changes_and_approves_the_apology_letter(
     manh.tap("✅ Duyệt gửi")  # the newest: the changed text
 
     letter = await hoa.next_message()
-    assert f"Thư của UBND Xã Thống Nhất về phản ánh {code}" in letter["text"]
+    assert f"Thư của UBND xã Thống Nhất về phản ánh {code}" in letter["text"]
     assert "nạo vét xong trong tuần này" in letter["text"]
     assert letter["text"].endswith("TM. Ủy ban nhân dân xã Thống Nhất"), "signed by the office"
     assert "Mạnh" not in letter["text"]

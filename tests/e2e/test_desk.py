@@ -99,7 +99,7 @@ async def test_the_full_life_of_a_case(
     lan.tap("📤 Gửi cho người dân")
     answer = await hoa.next_message()
     assert "trả lời phản ánh" in answer["text"] and "chiều mai sẽ thay bóng" in answer["text"]
-    assert "— UBND Xã Thống Nhất" in answer["text"], "signed by the office, not the officer"
+    assert "— UBND xã Thống Nhất" in answer["text"], "signed by the office, not the officer"
     assert "Lan" not in answer["text"]
 
     lan.tap("✔️ Hoàn thành", chat=group)
@@ -109,7 +109,7 @@ async def test_the_full_life_of_a_case(
     assert f"Đã đóng hồ sơ {code}" in (await lan.next_message())["text"]
     result = await hoa.next_message()
     assert (
-        "đã được UBND Xã Thống Nhất giải quyết" in result["text"]
+        "đã được UBND xã Thống Nhất giải quyết" in result["text"]
         and "thay bóng đèn mới" in result["text"]
     )
     hoa.tap("😊 Rất hài lòng")

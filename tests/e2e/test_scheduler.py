@@ -39,6 +39,7 @@ async def test_the_scheduler_runs_its_jobs_in_the_bot(
     )
     scheduler = build_scheduler(morning)
     assert {job.id for job in scheduler.get_jobs()} == {
+        "countdowns",
         "deadlines",
         "digest",
         "escalation",

@@ -30,7 +30,7 @@ from tests.news.push_service import FakeBrowser
 from tests.web.test_filing import CASE_PAGE, GOOD
 
 OFFICER = StaffSpec(telegram_id=501, role=Role.OFFICER, name="Lê Văn Hùng")
-TITLE = "PA26-0001 · UBND Xã Thống Nhất"
+TITLE = "PA26-0001 · UBND xã Thống Nhất"
 
 
 async def _file(site: Site, session: AsyncSession, **fields: str) -> str:

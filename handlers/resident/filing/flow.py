@@ -22,6 +22,7 @@ from handlers.resident.drafts import to_ticket_draft
 from handlers.resident.filing import steps
 from models import Category, Commune, Kind, Resident, Village
 from services.cases import tickets
+from services.communes.divisions import office_name
 from services.errors import InvalidInput
 
 router = Router(name="filing")
@@ -87,7 +88,7 @@ def formal_petition_text(commune: Commune | None) -> str:
         ),
     ]
     if commune is not None:
-        lines.append(_("Office: {name}").format(name=escape(commune.name)))
+        lines.append(_("Office: {name}").format(name=escape(office_name(commune))))
         if commune.address:
             lines.append(_("Address: {address}").format(address=escape(commune.address)))
         if commune.reception_schedule:

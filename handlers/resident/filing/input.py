@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.ui.callbacks import FlowAction
 from bot.ui.keyboards import resident as keyboards
 from bot.ui.states import Filing
+from handlers.menu import menu_for
 from handlers.replies import drop_buttons
 from handlers.resident.drafts import MAX_ATTACHMENTS, attachment_of
 from handlers.resident.filing import steps
@@ -25,11 +26,13 @@ HAS_FILE = F.photo | F.video | F.voice | F.audio | F.document
 
 
 @router.message(Command("cancel"))
-async def cancel_command(message: Message, state: FSMContext) -> None:
+async def cancel_command(
+    message: Message, state: FSMContext, session: AsyncSession, resident: Resident
+) -> None:
     had_flow = await state.get_state() is not None
     await state.clear()
     text = _("Cancelled. Nothing was sent.") if had_flow else _("There is nothing to cancel.")
-    await message.answer(text, reply_markup=keyboards.main_menu())
+    await message.answer(text, reply_markup=await menu_for(session, resident))
 
 
 @router.callback_query(StateFilter(Filing), FlowAction.filter(F.action == "cancel"))

@@ -149,6 +149,7 @@ async def test_reports_from_the_sandbox_data(page: Page) -> None:
     async with page.http.get(f"{page.base}/reports/annual.docx") as response:
         assert response.status == 200
         assert "attachment" in response.headers["Content-Disposition"]
+        assert "bao-cao-nam-" in response.headers["Content-Disposition"], "Vietnamese words"
         body = await response.read()
     import docx
 
@@ -198,4 +199,20 @@ async def test_an_officer_answers_by_replying_to_the_case(page: Page) -> None:
     assert mine["reply_to"]["message_id"] == copy["message_id"] and mine["time"].count(":") == 1
     await page.tap(lan, "📤 Gửi cho người dân")
     answered = await page.expect(hoa, "Chiều mai thay bóng")
-    assert "— UBND Xã Thống Nhất" in answered["text"]
+    assert "— UBND xã Thống Nhất" in answered["text"]
+
+
+async def test_the_english_switch_sends_the_menu_again(page: Page) -> None:
+    hoa = (await page.chat_of("resident"))["id"]
+    await page.send(hoa, text="/start")
+    await page.expect(hoa, "Xã Thống Nhất")
+    assert (await page.post("/lang", {"lang": "en"}))[0] == 200
+    await page.expect(hoa, "Language: English")
+    shown = (await page.get(f"/chats/{hoa}"))["reply_keyboard"]
+    assert [b["text"] for row in shown for b in row] == [
+        "📝 Send feedback",
+        "📋 My cases",
+        "❓ Help",
+    ]
+    await page.tap(hoa, "📋 My cases")
+    await page.expect(hoa, "You have not sent any feedback yet")
